@@ -1,0 +1,124 @@
+package dev.cortado.image.pull;
+
+import dev.cortado.image.content.ContentMismatchException;
+import dev.cortado.image.content.ContentStore;
+import dev.cortado.image.content.Digest;
+import dev.cortado.image.content.Ingest;
+import dev.cortado.image.snapshot.PreparedSnapshot;
+import dev.cortado.image.snapshot.Snapshot;
+import dev.cortado.image.snapshot.SnapshotStore;
+import dev.cortado.image.store.Lease;
+import dev.cortado.image.unpack.Decompression;
+import dev.cortado.image.unpack.LayerUnpacker;
+import dev.cortado.image.unpack.UnpackStats;
+import java.io.IOException;
+import java.io.InputStream;
+import java.security.DigestInputStream;
+import java.security.MessageDigest;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.LongConsumer;
+
+/**
+ * Turns layer blobs into committed snapshots, a bounded number at a time. Each layer is
+ * streamed once: from the registry (or the local blob) through the ingest file, the
+ * decompressor and the tar unpacker. The blob digest and the diff_id are checked when the
+ * stream ends, and only then are the blob and the snapshot committed. Concurrent requests for
+ * the same layer share one download.
+ */
+public final class LayerFetcher implements AutoCloseable {
+
+    private final ContentStore content;
+    private final SnapshotStore snapshots;
+    private final LayerUnpacker unpacker;
+    private final LongConsumer downloadedBytes;
+    private final ExecutorService workers;
+    private final Map<Digest, CompletableFuture<Snapshot>> inFlight = new ConcurrentHashMap<>();
+
+    public LayerFetcher(ContentStore content, SnapshotStore snapshots, LayerUnpacker unpacker, int parallelism,
+                        LongConsumer downloadedBytes) {
+        this.content = content;
+        this.snapshots = snapshots;
+        this.unpacker = unpacker;
+        this.downloadedBytes = downloadedBytes;
+        AtomicInteger count = new AtomicInteger();
+        this.workers = new ThreadPoolExecutor(parallelism, parallelism, 60, TimeUnit.SECONDS,
+                new LinkedBlockingQueue<>(), task -> {
+                    Thread thread = new Thread(task, "layer-fetch-" + count.incrementAndGet());
+                    thread.setDaemon(true);
+                    return thread;
+                });
+        ((ThreadPoolExecutor) workers).allowCoreThreadTimeOut(true);
+    }
+
+    /** The layer's snapshot, now if it exists, else once fetched; the lease protects it. */
+    CompletableFuture<Snapshot> fetch(LayerJob job, Lease lease) {
+        Optional<Snapshot> existing = lease.snapshot(job.chainId());
+        if (existing.isPresent()) {
+            return CompletableFuture.completedFuture(existing.get());
+        }
+        CompletableFuture<Snapshot> mine = new CompletableFuture<>();
+        CompletableFuture<Snapshot> running = inFlight.putIfAbsent(job.chainId(), mine);
+        if (running != null) {
+            return running;
+        }
+        workers.execute(() -> {
+            try {
+                mine.complete(unpack(job));
+            } catch (Throwable failure) {
+                mine.completeExceptionally(failure);
+            } finally {
+                inFlight.remove(job.chainId(), mine);
+            }
+        });
+        return mine;
+    }
+
+    private Snapshot unpack(LayerJob job) throws IOException {
+        Optional<Snapshot> existing = snapshots.get(job.chainId());
+        if (existing.isPresent()) {
+            return existing.get();
+        }
+        Digest blob = job.layer().digest();
+        long size = job.layer().size();
+        boolean local = content.has(blob);
+        PreparedSnapshot prepared = snapshots.prepare();
+        try {
+            UnpackStats stats;
+            try (InputStream source = local ? content.open(blob) : job.session().openBlob(blob, size);
+                 Ingest ingest = local ? null : content.begin(blob, size)) {
+                IngestingInputStream tee = new IngestingInputStream(source, ingest);
+                MessageDigest diffHasher = Digest.newSha256();
+                InputStream tar = new DigestInputStream(Decompression.open(tee, job.layer().mediaType()), diffHasher);
+                stats = unpacker.unpack(tar, prepared.fs());
+                tee.drain();
+                Digest diffId = Digest.of(diffHasher.digest());
+                if (!diffId.equals(job.diffId())) {
+                    throw new ContentMismatchException("layer " + blob + " of " + job.reference() + " has diff_id "
+                            + diffId + " but the image config says " + job.diffId());
+                }
+                if (ingest != null) {
+                    ingest.commit(true);
+                    downloadedBytes.accept(ingest.written());
+                }
+            }
+            return snapshots.commit(prepared, job.chainId(), job.parentChainId(), job.diffId(), blob, stats.bytes(),
+                    stats.inodes());
+        } catch (IOException | RuntimeException failure) {
+            snapshots.abort(prepared);
+            throw failure;
+        }
+    }
+
+    @Override
+    public void close() {
+        workers.shutdownNow();
+    }
+}

@@ -1,0 +1,51 @@
+package dev.cortado.runtime.config;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Everything the daemon is configured with. Every field has a default (see {@link #defaults()}),
+ * so cortado runs with no file at all; {@code /etc/cortado/cortado.toml} and flags override.
+ *
+ * @param root                   persistent state: images, snapshots, metadata
+ * @param state                  volatile state: the socket, mounts, shim sockets
+ * @param socket                 the CRI socket the kubelet connects to
+ * @param logLevel               error, warn, info or debug
+ * @param maxConcurrentDownloads layers downloaded and unpacked at once per daemon
+ * @param registries             per-registry mirrors, credentials and insecure flags
+ */
+public record DaemonConfig(Path root, Path state, Path socket, String logLevel, int maxConcurrentDownloads,
+                           RegistrySettings registries) {
+
+    public static final Path DEFAULT_FILE = Path.of("/etc/cortado/cortado.toml");
+
+    public static DaemonConfig defaults() {
+        return new DaemonConfig(Path.of("/var/lib/cortado"), Path.of("/run/cortado"),
+                Path.of("/run/cortado/cortado.sock"), "info", 3, RegistrySettings.none());
+    }
+
+    /**
+     * Registry settings in the shape containerd's CRI plugin uses.
+     *
+     * @param mirrors  registry name to the endpoints tried in order before the registry itself
+     * @param auth     registry name to static credentials
+     * @param insecure registries that may be reached over plain HTTP or unverified TLS
+     */
+    public record RegistrySettings(Map<String, List<String>> mirrors, Map<String, RegistryAuth> auth,
+                                   List<String> insecure) {
+        public RegistrySettings {
+            mirrors = Map.copyOf(mirrors);
+            auth = Map.copyOf(auth);
+            insecure = List.copyOf(insecure);
+        }
+
+        public static RegistrySettings none() {
+            return new RegistrySettings(Map.of(), Map.of(), List.of());
+        }
+    }
+
+    /** Static credentials for one registry, as a docker config.json or containerd would give them. */
+    public record RegistryAuth(String username, String password, String auth, String identityToken) {
+    }
+}

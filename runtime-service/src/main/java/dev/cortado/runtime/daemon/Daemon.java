@@ -1,0 +1,151 @@
+package dev.cortado.runtime.daemon;
+
+import dev.cortado.image.content.ContentStore;
+import dev.cortado.image.manifest.Platform;
+import dev.cortado.image.pull.ImagePuller;
+import dev.cortado.image.pull.LayerFetcher;
+import dev.cortado.image.registry.RegistryClient;
+import dev.cortado.image.service.ImageServiceImpl;
+import dev.cortado.image.snapshot.SnapshotStore;
+import dev.cortado.image.store.ImageCatalog;
+import dev.cortado.image.store.ImageStore;
+import dev.cortado.image.unpack.LayerUnpacker;
+import dev.cortado.linux.Syscalls;
+import dev.cortado.runtime.config.DaemonConfig;
+import dev.cortado.runtime.service.RuntimeReadiness;
+import dev.cortado.runtime.service.RuntimeServiceImpl;
+import io.grpc.Server;
+import io.grpc.netty.NettyServerBuilder;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.epoll.EpollEventLoopGroup;
+import io.netty.channel.epoll.EpollServerDomainSocketChannel;
+import io.netty.channel.unix.DomainSocketAddress;
+import java.io.IOException;
+import java.nio.channels.FileLock;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.logging.Logger;
+
+/**
+ * The running daemon: the stores, the services and the gRPC server on the CRI socket, with an
+ * orderly stop that lets in-flight RPCs finish.
+ */
+final class Daemon implements AutoCloseable {
+
+    private static final Logger LOG = Logger.getLogger(Daemon.class.getName());
+    /** How long a stop waits for in-flight RPCs (a pull may be among them) before cutting them. */
+    static final long STOP_GRACE_SECONDS = 60;
+    static final int MAX_MESSAGE_BYTES = 16 << 20;
+
+    private final DaemonConfig config;
+    private final FileLock rootLock;
+    private final RegistryClient registry;
+    private final LayerFetcher fetcher;
+    private final EventLoopGroup boss;
+    private final EventLoopGroup workers;
+    private final ExecutorService rpcThreads;
+    private final Server server;
+
+    private Daemon(DaemonConfig config, FileLock rootLock, RegistryClient registry, LayerFetcher fetcher,
+                   EventLoopGroup boss, EventLoopGroup workers, ExecutorService rpcThreads, Server server) {
+        this.config = config;
+        this.rootLock = rootLock;
+        this.registry = registry;
+        this.fetcher = fetcher;
+        this.boss = boss;
+        this.workers = workers;
+        this.rpcThreads = rpcThreads;
+        this.server = server;
+    }
+
+    @SuppressWarnings("deprecation") // EpollEventLoopGroup: deprecated in netty 4.2, still the simplest fit
+    static Daemon start(DaemonConfig config, String version) throws StartupException, IOException {
+        Preflight.requireOverlayfs(Path.of("/proc/filesystems"));
+        Preflight.requireWritableDirectory(config.root(), "root");
+        Preflight.requireWritableDirectory(config.state(), "state");
+        Files.createDirectories(config.socket().getParent());
+        FileLock rootLock = Preflight.lockRoot(config.root());
+        Preflight.claimSocket(config.socket());
+
+        Syscalls syscalls = new Syscalls();
+        ContentStore content = new ContentStore(config.root());
+        content.clearIngest();
+        SnapshotStore snapshots = new SnapshotStore(config.root(), syscalls);
+        ImageStore store = new ImageStore(content, snapshots, new ImageCatalog(config.root()));
+        store.collectGarbage();
+        RegistryClient registry = new RegistryClient(RegistrySettingsMapping.toRegistryConfig(config.registries()));
+        LayerFetcher fetcher = new LayerFetcher(content, snapshots, new LayerUnpacker(syscalls, true),
+                config.maxConcurrentDownloads(), bytes -> { });
+        ImagePuller puller = new ImagePuller(store, registry, fetcher, Platform.host());
+
+        EventLoopGroup boss = new EpollEventLoopGroup(1, named("cri-accept"));
+        EventLoopGroup workers = new EpollEventLoopGroup(2, named("cri-io"));
+        ExecutorService rpcThreads = Executors.newCachedThreadPool(named("cri-rpc"));
+        Server server = NettyServerBuilder.forAddress(new DomainSocketAddress(config.socket().toString()))
+                .channelType(EpollServerDomainSocketChannel.class)
+                .bossEventLoopGroup(boss)
+                .workerEventLoopGroup(workers)
+                .executor(rpcThreads)
+                .maxInboundMessageSize(MAX_MESSAGE_BYTES)
+                .addService(new ImageServiceImpl(store, puller, config.root()))
+                .addService(new RuntimeServiceImpl(version, new RuntimeReadiness(config.toString())))
+                .build()
+                .start();
+        Files.setPosixFilePermissions(config.socket(), PosixFilePermissions.fromString("rw-rw----"));
+        LOG.info("cortado " + version + " serving CRI v1 on " + config.socket() + " (root " + config.root()
+                + ", state " + config.state() + ", " + store.list().size() + " images)");
+        return new Daemon(config, rootLock, registry, fetcher, boss, workers, rpcThreads, server);
+    }
+
+    void awaitTermination() throws InterruptedException {
+        server.awaitTermination();
+    }
+
+    /** Stops accepting calls, lets in-flight ones finish (within the grace period), then closes. */
+    void stop() {
+        LOG.info("stopping: no new calls accepted, waiting for in-flight calls");
+        server.shutdown();
+        try {
+            if (!server.awaitTermination(STOP_GRACE_SECONDS, TimeUnit.SECONDS)) {
+                LOG.warning("in-flight calls still running after " + STOP_GRACE_SECONDS + " s; cutting them");
+                server.shutdownNow();
+                server.awaitTermination(5, TimeUnit.SECONDS);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            server.shutdownNow();
+        }
+    }
+
+    @Override
+    public void close() {
+        fetcher.close();
+        registry.close();
+        rpcThreads.shutdownNow();
+        boss.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+        workers.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+        try {
+            Files.deleteIfExists(config.socket());
+            rootLock.release();
+            rootLock.channel().close();
+        } catch (IOException e) {
+            LOG.warning("cleanup after stop: " + e.getMessage());
+        }
+        LOG.info("stopped");
+    }
+
+    private static ThreadFactory named(String job) {
+        AtomicInteger count = new AtomicInteger();
+        return task -> {
+            Thread thread = new Thread(task, job + "-" + count.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        };
+    }
+}
