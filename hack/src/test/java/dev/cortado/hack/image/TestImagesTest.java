@@ -2,11 +2,15 @@ package dev.cortado.hack.image;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.cortado.hack.registry.Credentials;
 import dev.cortado.hack.registry.LocalRegistry;
+import dev.cortado.hack.registry.RegistryClient;
+import dev.cortado.hack.registry.RegistryException;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.util.HashSet;
@@ -60,6 +64,27 @@ class TestImagesTest {
             } else {
                 assertEquals(0, registry.tokenRequests());
             }
+        }
+    }
+
+    @Test
+    void anonymousClientsPullOnlyWhenTheTokenServerAllowsIt() {
+        try (LocalRegistry registry = LocalRegistry.startWithTokenAuth("u", "p", true)) {
+            TestImage image = TestImages.busybox(registry);
+            RegistryClient anonymous = registry.anonymousClient();
+            assertEquals(200, anonymous.get("/v2/busybox/manifests/latest", MediaTypes.OCI_MANIFEST).statusCode());
+            RegistryException refused = assertThrows(RegistryException.class,
+                    () -> new RegistryPusher(anonymous).push("anonymous-push", "x", image.image()));
+            assertEquals(401, refused.status());
+        }
+        try (LocalRegistry registry = LocalRegistry.startWithTokenAuth("u", "p")) {
+            TestImages.busybox(registry);
+            RegistryException refused = assertThrows(RegistryException.class,
+                    () -> registry.anonymousClient().get("/v2/busybox/manifests/latest", MediaTypes.OCI_MANIFEST));
+            assertEquals(401, refused.status());
+            assertTrue(refused.getMessage().contains("token server refused"), refused.getMessage());
+            RegistryClient wrongPassword = new RegistryClient(registry.baseUri(), new Credentials("u", "wrong"));
+            assertEquals(401, assertThrows(RegistryException.class, () -> wrongPassword.get("/v2/")).status());
         }
     }
 
