@@ -2,10 +2,13 @@ package dev.cortado.hack.image;
 
 import dev.cortado.hack.registry.LocalRegistry;
 import dev.cortado.hack.registry.RegistryException;
+import dev.cortado.hack.registry.SigningKey;
+import dev.cortado.hack.registry.TempDirs;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.List;
 
 /**
@@ -83,6 +86,36 @@ public final class BrokenTestImages {
                 .rawConfig("this is not JSON {".getBytes(StandardCharsets.UTF_8))
                 .build();
         return TestImages.push(registry, "broken/badconfig", "latest", image);
+    }
+
+    /**
+     * {@code broken/schema1:latest}: a signed Docker schema 1 manifest over the busybox base layer
+     * (which is pushed first). The registry stores it; its reported digest is the sha256 of the
+     * unsigned payload ({@link Schema1Builder.Schema1Manifest#payloadDigest()}).
+     */
+    public static Schema1Builder.Schema1Manifest schema1(LocalRegistry registry) {
+        Path keyDir = TempDirs.create("cortado-schema1-key-");
+        try {
+            SigningKey key = SigningKey.generate(keyDir);
+            Layer layer = BusyboxRootfs.layer(Compression.GZIP);
+            Schema1Builder.Schema1Manifest manifest = Schema1Builder.build("broken/schema1", "latest",
+                    Platform.LINUX_AMD64, List.of(layer), key);
+            RegistryPusher pusher = RegistryPusher.to(registry);
+            pusher.pushBlob("broken/schema1", layer);
+            String digest = pusher.pushManifest("broken/schema1", "latest", MediaTypes.DOCKER_SCHEMA1_SIGNED,
+                    manifest.signedBytes());
+            if (!digest.equals(manifest.payloadDigest())) {
+                throw new IllegalStateException("registry reports schema 1 digest " + digest + ", expected "
+                        + manifest.payloadDigest());
+            }
+            return manifest;
+        } finally {
+            try {
+                TempDirs.deleteTree(keyDir);
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException("cannot remove " + keyDir, e);
+            }
+        }
     }
 
     /** The base files plus a marker file, so the layer's digest is unique to its purpose. */

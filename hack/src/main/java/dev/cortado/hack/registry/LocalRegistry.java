@@ -7,10 +7,12 @@ import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Clock;
+import java.util.List;
 import java.util.Optional;
 import java.util.regex.Pattern;
 
@@ -55,12 +57,12 @@ public final class LocalRegistry implements AutoCloseable {
 
     /** A registry anyone may pull from and push to. */
     public static LocalRegistry start() {
-        return launch(AuthMode.NONE, null, false);
+        return start(RegistryOptions.plain());
     }
 
     /** A registry that demands HTTP Basic credentials (bcrypt htpasswd) for every request. */
     public static LocalRegistry startWithBasicAuth(String username, String password) {
-        return launch(AuthMode.BASIC, new Credentials(username, password), false);
+        return start(RegistryOptions.basicAuth(username, password));
     }
 
     /** A registry using Docker token auth; anonymous token requests are refused. */
@@ -73,10 +75,13 @@ public final class LocalRegistry implements AutoCloseable {
      * hands anonymous clients tokens limited to {@code pull}.
      */
     public static LocalRegistry startWithTokenAuth(String username, String password, boolean allowAnonymousPull) {
-        return launch(AuthMode.TOKEN, new Credentials(username, password), allowAnonymousPull);
+        return start(RegistryOptions.tokenAuth(username, password).withAnonymousPull(allowAnonymousPull));
     }
 
-    private static LocalRegistry launch(AuthMode mode, Credentials credentials, boolean anonymousPull) {
+    /** A registry configured by {@code options}. */
+    public static LocalRegistry start(RegistryOptions options) {
+        AuthMode mode = options.authMode();
+        Credentials credentials = options.credentials();
         Path workDir = TempDirs.create("cortado-registry-");
         TokenServer tokenServer = null;
         try {
@@ -88,13 +93,13 @@ public final class LocalRegistry implements AutoCloseable {
                 SigningKey key = SigningKey.generate(workDir);
                 TokenIssuer issuer = new TokenIssuer(key, TOKEN_ISSUER, TOKEN_SERVICE, TOKEN_LIFETIME_SECONDS,
                         Clock.systemUTC());
-                tokenServer = TokenServer.start(issuer, credentials, anonymousPull, TOKEN_SERVICE);
+                tokenServer = TokenServer.start(issuer, credentials, options.anonymousPull(), TOKEN_SERVICE);
                 auth = new RegistryConfigFile.TokenAuth(tokenServer.realm(), TOKEN_SERVICE, TOKEN_ISSUER,
                         key.certificateFile());
             }
             for (int attempt = 1; ; attempt++) {
                 int port = freePort();
-                Path config = new RegistryConfigFile(workDir.resolve("storage"), port, auth)
+                Path config = new RegistryConfigFile(workDir.resolve("storage"), port, auth, options.schema1())
                         .writeTo(workDir.resolve("config.yml"));
                 try {
                     RegistryProcess process = RegistryProcess.start(config, workDir.resolve("registry.log"),
@@ -140,6 +145,16 @@ public final class LocalRegistry implements AutoCloseable {
     /** The registry's combined stdout/stderr, for diagnosing a failed test. */
     public Path logFile() {
         return logFile;
+    }
+
+    /** The last {@code lines} lines of the registry's log, to put in a failing test's message. */
+    public String logTail(int lines) {
+        try {
+            List<String> all = Files.readAllLines(logFile, StandardCharsets.UTF_8);
+            return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
+        } catch (IOException e) {
+            return "(registry log " + logFile + " unreadable: " + e.getMessage() + ")";
+        }
     }
 
     public AuthMode authMode() {

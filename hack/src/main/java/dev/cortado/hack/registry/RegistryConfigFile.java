@@ -11,7 +11,7 @@ import java.util.UUID;
  * The registry's config.yml. Filesystem storage with deletes enabled and no blob-descriptor cache,
  * so a blob file a test corrupts on disk is served as it now is.
  */
-record RegistryConfigFile(Path storageDir, int port, AuthSection auth) {
+record RegistryConfigFile(Path storageDir, int port, AuthSection auth, boolean schema1) {
 
     /** The optional {@code auth:} section. */
     sealed interface AuthSection permits NoAuth, HtpasswdAuth, TokenAuth {
@@ -44,6 +44,11 @@ record RegistryConfigFile(Path storageDir, int port, AuthSection auth) {
         yaml.append("  addr: ").append(quoted("127.0.0.1:" + port)).append('\n');
         // a fixed secret per instance silences the registry's warning about a random one
         yaml.append("  secret: ").append(quoted(UUID.randomUUID().toString())).append('\n');
+        if (schema1) {
+            yaml.append("compatibility:\n");
+            yaml.append("  schema1:\n");
+            yaml.append("    enabled: true\n");
+        }
         if (auth instanceof HtpasswdAuth htpasswd) {
             yaml.append("auth:\n");
             yaml.append("  htpasswd:\n");

@@ -16,13 +16,14 @@ import java.util.Base64;
 import java.util.List;
 
 /**
- * The RSA key the token server signs with and its self-signed certificate, which is also the
- * registry's {@code rootcertbundle}: the registry trusts a token whose {@code x5c} chain ends there.
+ * An RSA key and its self-signed certificate. The token server signs with one, whose certificate is
+ * the registry's {@code rootcertbundle}: the registry trusts a token whose {@code x5c} chain ends
+ * there. Schema 1 manifests are signed with one too.
  */
-record SigningKey(PrivateKey privateKey, X509Certificate certificate, Path certificateFile) {
+public record SigningKey(PrivateKey privateKey, X509Certificate certificate, Path certificateFile) {
 
     /** Generates a fresh key and certificate with the openssl CLI into {@code dir}. */
-    static SigningKey generate(Path dir) {
+    public static SigningKey generate(Path dir) {
         Path keyFile = dir.resolve("token-signing.key");
         Path certFile = dir.resolve("token-signing.crt");
         Commands.run(List.of("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes",
@@ -38,7 +39,7 @@ record SigningKey(PrivateKey privateKey, X509Certificate certificate, Path certi
     }
 
     /** The certificate as one {@code x5c} element: standard base64 of its DER form. */
-    String x5cElement() {
+    public String x5cElement() {
         try {
             return Base64.getEncoder().encodeToString(certificate.getEncoded());
         } catch (GeneralSecurityException e) {

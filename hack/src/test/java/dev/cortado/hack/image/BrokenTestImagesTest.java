@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.cortado.hack.registry.LocalRegistry;
 import dev.cortado.hack.registry.RegistryException;
+import dev.cortado.hack.registry.RegistryOptions;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -96,6 +97,35 @@ class BrokenTestImagesTest {
                 "broken/schema1", "latest", MediaTypes.DOCKER_SCHEMA1_SIGNED, schema1.getBytes(StandardCharsets.UTF_8)));
         assertEquals(400, refused.status());
         assertTrue(refused.body().contains("MANIFEST_INVALID"), refused.body());
+    }
+
+    @Test
+    void defaultRegistryRefusesSignedSchema1() {
+        RegistryException refused = assertThrows(RegistryException.class, () -> BrokenTestImages.schema1(registry));
+        assertEquals(500, refused.status());
+        assertTrue(registry.logTail(20).contains("manifest schema v1 unsupported"));
+    }
+
+    @Test
+    void schema1RegistryStoresSignedSchema1() {
+        try (LocalRegistry schema1Registry = LocalRegistry.start(RegistryOptions.plain().withSchema1(true))) {
+            Schema1Builder.Schema1Manifest manifest;
+            try {
+                manifest = BrokenTestImages.schema1(schema1Registry);
+            } catch (RegistryException e) {
+                throw new AssertionError(e.getMessage() + "\nregistry log:\n" + schema1Registry.logTail(5), e);
+            }
+            verifySchema1(schema1Registry, manifest);
+        }
+    }
+
+    private static void verifySchema1(LocalRegistry registry, Schema1Builder.Schema1Manifest manifest) {
+        var response = registry.client().get("/v2/broken/schema1/manifests/latest", MediaTypes.DOCKER_SCHEMA1_SIGNED);
+        assertEquals(200, response.statusCode());
+        assertEquals(manifest.payloadDigest(), response.headers().firstValue("Docker-Content-Digest").orElse(""));
+        assertTrue(new String(response.body(), StandardCharsets.UTF_8).contains("\"signatures\""));
+        assertTrue(response.headers().firstValue("Content-Type").orElse("").startsWith(
+                "application/vnd.docker.distribution.manifest.v1"), response.headers().toString());
     }
 
     @Test
