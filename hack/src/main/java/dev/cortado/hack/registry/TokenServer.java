@@ -95,8 +95,12 @@ final class TokenServer implements AutoCloseable {
                 sendError(exchange, 405, "unsupported", "the token endpoint takes GET or POST, not " + method);
             }
         } catch (RuntimeException e) {
-            // the client sees a readable reason instead of a dropped connection
-            sendError(exchange, 500, "server_error", String.valueOf(e.getMessage()));
+            // the client sees a readable reason instead of a dropped connection, if headers are not out yet
+            try {
+                sendError(exchange, 500, "server_error", String.valueOf(e.getMessage()));
+            } catch (IOException | RuntimeException ignored) {
+                // the response had already started; closing the exchange is all that is left
+            }
         }
     }
 
