@@ -25,6 +25,10 @@ public interface LibC {
     @SaveError
     int fchmodat(int dirfd, @In byte[] path, int mode, int flags);
 
+    /** The raw syscall(2) entry, for calls glibc 2.36 has no wrapper for (fchmodat2). */
+    @SaveError
+    long syscall(long number, int dirfd, @In byte[] path, int mode, int flags);
+
     @SaveError
     int symlink(@In byte[] target, @In byte[] linkPath);
 

@@ -21,10 +21,15 @@ public final class Syscalls {
     private static final long UTIME_OMIT = (1L << 30) - 2;
     private static final int STATFS_SIZE = 120;
     private static final int XATTR_LIST_START = 1024;
+    /** fchmodat2(2), Linux 6.6+; the same number on every architecture. */
+    private static final long SYS_FCHMODAT2 = 452;
+    private static final int ENOSYS = 38;
 
     private final LibC libc;
     private final jnr.ffi.Runtime runtime;
     private final NativePaths paths = new NativePaths();
+    /** Cleared once the kernel says it lacks fchmodat2, so later calls go straight to glibc. */
+    private volatile boolean tryFchmodat2 = true;
 
     public Syscalls() {
         this.libc = LibraryLoader.create(LibC.class).load("c");
@@ -52,7 +57,21 @@ public final class Syscalls {
      * symlink, so a link planted where a file was expected cannot redirect the change.
      */
     public void chmodNoFollow(Path path, int mode) throws ErrnoException {
-        check(libc.fchmodat(AT_FDCWD, paths.path(path), mode & 07777, AT_SYMLINK_NOFOLLOW), "chmod", path);
+        byte[] cPath = paths.path(path);
+        if (tryFchmodat2) {
+            // one system call, where glibc 2.36 emulates the flag with open(O_PATH), fstat and /proc
+            long result = libc.syscall(SYS_FCHMODAT2, AT_FDCWD, cPath, mode & 07777, AT_SYMLINK_NOFOLLOW);
+            if (result == 0) {
+                return;
+            }
+            int errno = runtime.getLastError();
+            if (errno == ENOSYS) {
+                tryFchmodat2 = false;
+            } else if (errno != Errno.EPERM) { // EPERM may be a seccomp filter that does not know the call
+                throw new ErrnoException("chmod", path.toString(), errno, describe(errno));
+            }
+        }
+        check(libc.fchmodat(AT_FDCWD, cPath, mode & 07777, AT_SYMLINK_NOFOLLOW), "chmod", path);
     }
 
     /** Creates {@code link} pointing at {@code target} byte for byte (no normalisation). */

@@ -1,17 +1,22 @@
 package dev.cortado.image.unpack;
 
+import dev.cortado.linux.Errno;
+import dev.cortado.linux.ErrnoException;
 import dev.cortado.linux.NodeType;
 import dev.cortado.linux.Syscalls;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
+import java.nio.file.OpenOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The state of one layer being written into one directory: turns each tar entry into files,
@@ -25,6 +30,8 @@ final class UnpackSession {
     private static final String OPAQUE_MARKER = ".wh..wh..opq";
     private static final String OPAQUE_XATTR = "trusted.overlay.opaque";
     private static final int COPY_BUFFER = 1 << 20;
+    private static final Set<OpenOption> NEW_FILE = Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,
+            LinkOption.NOFOLLOW_LINKS);
 
     private final Syscalls syscalls;
     private final boolean allowDevices;
@@ -32,6 +39,7 @@ final class UnpackSession {
     private final EntryMetadata metadata;
     private final Map<LayerPath, TarEntry> pendingDirectories = new LinkedHashMap<>();
     private final byte[] buffer = new byte[COPY_BUFFER];
+    private final ByteBuffer direct = ByteBuffer.allocateDirect(COPY_BUFFER);
     private long entries;
     private long bytesWritten;
 
@@ -97,8 +105,7 @@ final class UnpackSession {
         }
         LayerPath victim = path.parent().child(hidden);
         Path onDisk = tree.prepareParents(victim, entry.name());
-        clear(victim, onDisk);
-        syscalls.mknod(onDisk, NodeType.CHARACTER_DEVICE, 0, 0, 0);
+        createReplacing(victim, onDisk, () -> syscalls.mknod(onDisk, NodeType.CHARACTER_DEVICE, 0, 0, 0));
         syscalls.lchown(onDisk, 0, 0);
         tree.countInode();
     }
@@ -118,26 +125,43 @@ final class UnpackSession {
     }
 
     private void regularFile(TarEntry entry, LayerPath path, Path onDisk, TarReader content) throws IOException {
-        clear(path, onDisk);
-        // CREATE_NEW is O_CREAT|O_EXCL: it fails rather than follow anything that appeared at the name
-        try (FileChannel out = FileChannel.open(onDisk, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,
-                LinkOption.NOFOLLOW_LINKS)) {
-            int n;
-            while ((n = content.read(buffer, 0, buffer.length)) > 0) {
-                ByteBuffer chunk = ByteBuffer.wrap(buffer, 0, n);
-                while (chunk.hasRemaining()) {
-                    out.write(chunk);
+        try (FileChannel out = createFile(path, onDisk)) {
+            int filled;
+            while ((filled = fill(content)) > 0) {
+                direct.clear();
+                direct.put(buffer, 0, filled).flip();
+                while (direct.hasRemaining()) {
+                    out.write(direct);
                 }
-                bytesWritten += n;
+                bytesWritten += filled;
             }
         }
         tree.countInode();
         metadata.apply(onDisk, entry, false);
     }
 
+    /** Reads until the buffer is full or the entry ends, so each write(2) moves a big chunk. */
+    private int fill(TarReader content) throws IOException {
+        int filled = 0;
+        int n;
+        while (filled < buffer.length && (n = content.read(buffer, filled, buffer.length - filled)) > 0) {
+            filled += n;
+        }
+        return filled;
+    }
+
+    private FileChannel createFile(LayerPath path, Path onDisk) throws IOException {
+        // CREATE_NEW is O_CREAT|O_EXCL: it fails rather than follow anything already at the name
+        try {
+            return FileChannel.open(onDisk, NEW_FILE);
+        } catch (FileAlreadyExistsException e) {
+            clear(path, onDisk);
+            return FileChannel.open(onDisk, NEW_FILE);
+        }
+    }
+
     private void symlink(TarEntry entry, LayerPath path, Path onDisk) throws IOException {
-        clear(path, onDisk);
-        syscalls.symlink(entry.linkName(), onDisk);
+        createReplacing(path, onDisk, () -> syscalls.symlink(entry.linkName(), onDisk));
         tree.countInode();
         metadata.apply(onDisk, entry, true);
     }
@@ -161,9 +185,8 @@ final class UnpackSession {
         if (target.equals(path)) {
             return;
         }
-        clear(path, onDisk);
         // link(2) on Linux links a symlink itself, never what it points to
-        Files.createLink(onDisk, targetOnDisk);
+        createReplacing(path, onDisk, () -> Files.createLink(onDisk, targetOnDisk));
     }
 
     private void node(TarEntry entry, LayerPath path, Path onDisk) throws IOException {
@@ -176,10 +199,35 @@ final class UnpackSession {
             throw new UnsafeLayerException(entry.name(), "is a " + (type == NodeType.BLOCK_DEVICE ? "block" : "character")
                     + " device, and device nodes are not allowed by this unpacker's configuration");
         }
-        clear(path, onDisk);
-        syscalls.mknod(onDisk, type, entry.mode(), entry.devMajor(), entry.devMinor());
+        createReplacing(path, onDisk, () -> syscalls.mknod(onDisk, type, entry.mode(), entry.devMajor(),
+                entry.devMinor()));
         tree.countInode();
         metadata.apply(onDisk, entry, false);
+    }
+
+    /**
+     * Creates a new name; if an earlier entry holds it, removes that and tries once more. Every
+     * creation used here fails with EEXIST on an existing name, symlinks included, so nothing is
+     * ever written through a link.
+     */
+    private void createReplacing(LayerPath path, Path onDisk, Creation creation) throws IOException {
+        try {
+            creation.create();
+            return;
+        } catch (FileAlreadyExistsException e) {
+            // fall through to replace
+        } catch (ErrnoException e) {
+            if (e.errno() != Errno.EEXIST) {
+                throw e;
+            }
+        }
+        clear(path, onDisk);
+        creation.create();
+    }
+
+    @FunctionalInterface
+    private interface Creation {
+        void create() throws IOException;
     }
 
     /** Removes an earlier entry of the same name; a later entry always replaces, never writes through. */
