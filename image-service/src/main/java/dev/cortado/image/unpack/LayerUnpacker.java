@@ -43,12 +43,21 @@ public final class LayerUnpacker {
         while ((entry = reader.next()) != null) {
             try {
                 session.apply(entry, reader);
-            } catch (IllegalArgumentException e) { // InvalidPathException, or a name the locale cannot encode {
-                throw new IOException("tar entry \"" + entry.name() + "\" cannot be written: " + e.getMessage(), e);
+            } catch (IllegalArgumentException e) {
+                // InvalidPathException, or a name the file name charset cannot encode
+                throw new IOException("tar entry \"" + entry.name() + "\" cannot be written: " + e.getMessage()
+                        + localeHint(), e);
             }
         }
         UnpackStats stats = session.finish();
         reader.drainToEnd();
         return stats;
+    }
+
+    /** Java names files in sun.jnu.encoding, which follows the locale: non-ASCII needs UTF-8. */
+    private static String localeHint() {
+        String encoding = System.getProperty("sun.jnu.encoding", "");
+        return encoding.equalsIgnoreCase("UTF-8") ? ""
+                : " (the JVM encodes file names as " + encoding + "; run it under a UTF-8 locale such as LANG=C.UTF-8)";
     }
 }

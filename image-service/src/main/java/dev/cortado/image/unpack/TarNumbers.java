@@ -45,6 +45,15 @@ final class TarNumbers {
         return value;
     }
 
+    /** Seconds since the epoch as an Instant; a value beyond Instant's range is a corrupt header. */
+    static Instant epochSeconds(long seconds) throws IOException {
+        try {
+            return Instant.ofEpochSecond(seconds);
+        } catch (java.time.DateTimeException e) {
+            throw new IOException("tar header mtime " + seconds + " is out of range");
+        }
+    }
+
     /** A PAX decimal integer such as {@code uid=100000}. */
     static long decimal(String text, String key) throws IOException {
         try {

@@ -106,7 +106,7 @@ final class TarReader {
         long uid = TarNumbers.field(header, 108, 8, "uid");
         long gid = TarNumbers.field(header, 116, 8, "gid");
         long size = headerSize;
-        Instant mtime = Instant.ofEpochSecond(TarNumbers.field(header, 136, 12, "mtime"));
+        Instant mtime = TarNumbers.epochSeconds(TarNumbers.field(header, 136, 12, "mtime"));
         Instant atime = null;
         long devMajor = TarNumbers.field(header, 329, 8, "devmajor");
         long devMinor = TarNumbers.field(header, 337, 8, "devminor");

@@ -52,6 +52,25 @@ class TarReaderTest {
     }
 
     @Test
+    void mtimeBeyondInstantRangeIsAnIoError() {
+        TarArchiveEntry e = TarBuilder.entry("far", TarConstants.LF_NORMAL);
+        byte[] tar = new TarBuilder().add(e, null).build();
+        // base-256 mtime of 2^62 seconds, then fix the checksum
+        Arrays.fill(tar, 136, 148, (byte) 0);
+        tar[136] = (byte) 0x80;
+        tar[140] = 0x40;
+        Arrays.fill(tar, 148, 156, (byte) ' ');
+        long sum = 0;
+        for (int i = 0; i < 512; i++) {
+            sum += tar[i] & 0xff;
+        }
+        byte[] checksum = String.format("%06o\0 ", sum).getBytes(StandardCharsets.US_ASCII);
+        System.arraycopy(checksum, 0, tar, 148, 8);
+        IOException ex = assertThrows(IOException.class, () -> reader(tar).next());
+        assertEquals("tar header mtime 4611686018427387904 is out of range", ex.getMessage());
+    }
+
+    @Test
     void contentIsBoundedToTheEntryAndSkippedWhenUnread() throws IOException {
         byte[] tar = new TarBuilder().file("a", "x".repeat(700)).file("b", "bee").build();
         TarReader r = reader(tar);
