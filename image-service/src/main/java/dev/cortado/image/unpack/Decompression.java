@@ -27,10 +27,13 @@ public final class Decompression {
         Compression sniffed = Compression.sniff(peek(buffered), MAGIC_LENGTH);
         Compression declared = Compression.fromMediaType(mediaType);
         Compression actual = declared == null ? sniffed : declared;
-        if (actual != Compression.NONE && sniffed != actual) {
-            throw new IOException("layer of media type " + mediaType + " should be " + actual
-                    + "-compressed but its first bytes are not " + actual + " magic"
-                    + (sniffed == Compression.NONE ? "" : " (they look " + sniffed + ")"));
+        if (actual != sniffed) {
+            // a tar cannot start with either magic (neither is a valid UTF-8 file name), so a
+            // mismatch is a mislabelled blob, and unpacking it would compute a wrong diff ID
+            throw new IOException("layer of media type " + mediaType + " should be "
+                    + (actual == Compression.NONE ? "uncompressed" : actual + "-compressed")
+                    + " but its first bytes "
+                    + (sniffed == Compression.NONE ? "are not " + actual + " magic" : "are " + sniffed + " magic"));
         }
         return switch (actual) {
             case NONE -> buffered;

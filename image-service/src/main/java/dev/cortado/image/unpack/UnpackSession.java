@@ -59,7 +59,7 @@ final class UnpackSession {
         }
         if (path.isRoot()) {
             if (entry.type() != TarEntryType.DIRECTORY) {
-                throw new UnsafeLayerException(entry.name(), "a " + entry.type() + " cannot replace the layer root");
+                throw new UnsafeLayerException(entry.name(), "names the layer root itself, which only a directory may");
             }
             return; // the snapshot directory's own attributes are the snapshotter's, as in containerd
         }

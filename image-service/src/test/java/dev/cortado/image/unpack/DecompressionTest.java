@@ -136,7 +136,15 @@ class DecompressionTest {
         IOException e = assertThrows(IOException.class,
                 () -> Decompression.open(new ByteArrayInputStream(zstd(tar)), "application/vnd.oci.image.layer.v1.tar+gzip"));
         assertEquals("layer of media type application/vnd.oci.image.layer.v1.tar+gzip should be GZIP-compressed"
-                + " but its first bytes are not GZIP magic (they look ZSTD)", e.getMessage());
+                + " but its first bytes are ZSTD magic", e.getMessage());
+        IOException plain = assertThrows(IOException.class,
+                () -> Decompression.open(new ByteArrayInputStream(tar), "application/vnd.oci.image.layer.v1.tar+zstd"));
+        assertEquals("layer of media type application/vnd.oci.image.layer.v1.tar+zstd should be ZSTD-compressed"
+                + " but its first bytes are not ZSTD magic", plain.getMessage());
+        IOException mislabelled = assertThrows(IOException.class,
+                () -> Decompression.open(new ByteArrayInputStream(gzip(tar)), OCI_TAR));
+        assertEquals("layer of media type " + OCI_TAR + " should be uncompressed but its first bytes are GZIP magic",
+                mislabelled.getMessage());
     }
 
     @Test
