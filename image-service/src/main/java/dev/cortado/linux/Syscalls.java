@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import jnr.ffi.LibraryLoader;
 
@@ -94,7 +95,7 @@ public final class Syscalls {
             byte[] value = new byte[(int) size];
             long got = libc.lgetxattr(cPath, cName, value, value.length);
             if (got >= 0) {
-                return got == value.length ? value : java.util.Arrays.copyOf(value, (int) got);
+                return got == value.length ? value : Arrays.copyOf(value, (int) got);
             }
             if (runtime.getLastError() != Errno.ERANGE) {
                 check(got, "lgetxattr " + name, path);

@@ -1,6 +1,7 @@
 package dev.cortado.image.unpack;
 
 import java.io.IOException;
+import java.time.DateTimeException;
 import java.time.Instant;
 
 /** The numeric encodings tar headers use: octal text, GNU base-256, and PAX decimal times. */
@@ -49,7 +50,7 @@ final class TarNumbers {
     static Instant epochSeconds(long seconds) throws IOException {
         try {
             return Instant.ofEpochSecond(seconds);
-        } catch (java.time.DateTimeException e) {
+        } catch (DateTimeException e) {
             throw new IOException("tar header mtime " + seconds + " is out of range");
         }
     }
@@ -84,7 +85,7 @@ final class TarNumbers {
             String nineDigits = (fraction + "000000000").substring(0, 9);
             long nanos = Long.parseLong(nineDigits);
             return negative ? Instant.ofEpochSecond(-seconds, -nanos) : Instant.ofEpochSecond(seconds, nanos);
-        } catch (NumberFormatException | java.time.DateTimeException e) {
+        } catch (NumberFormatException | DateTimeException e) {
             throw new IOException("PAX record " + key + " is out of range: \"" + text + "\"");
         }
     }
