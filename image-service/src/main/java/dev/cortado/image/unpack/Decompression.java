@@ -39,7 +39,7 @@ public final class Decompression {
             case NONE -> buffered;
             // JDK 17's GZIPInputStream can stop after the first member of a concatenated stream
             // when available() reports 0; commons-compress reads every member
-            case GZIP -> new GzipCompressorInputStream(buffered, true);
+            case GZIP -> GzipCompressorInputStream.builder().setInputStream(buffered).setDecompressConcatenated(true).get();
             case ZSTD -> new ZstdInputStreamNoFinalizer(buffered);
         };
     }
