@@ -1,0 +1,23 @@
+package dev.cortado.image.unpack;
+
+import java.io.IOException;
+
+/**
+ * A layer asked for something that would touch the host outside the layer directory (or that
+ * the unpacker was configured to refuse, such as device nodes). Unpacking stops; the caller
+ * should discard the partly written directory.
+ */
+public final class UnsafeLayerException extends IOException {
+
+    private final String entryName;
+
+    public UnsafeLayerException(String entryName, String reason) {
+        super("tar entry \"" + entryName + "\": " + reason);
+        this.entryName = entryName;
+    }
+
+    /** The entry's name exactly as the tar spells it. */
+    public String entryName() {
+        return entryName;
+    }
+}
