@@ -57,5 +57,13 @@ public interface LibC {
     @SaveError
     int statfs(@In byte[] path, @Out byte[] buf);
 
+    @SaveError
+    int open(@In byte[] path, int flags);
+
+    @SaveError
+    int syncfs(int fd);
+
+    int close(int fd);
+
     String strerror(int errnum);
 }

@@ -180,6 +180,15 @@ class SyscallsTest {
     }
 
     @Test
+    void syncfsFlushesADirectorysFilesystemAndNamesAMissingPath() throws IOException {
+        Files.writeString(dir.resolve("dirty"), "data");
+        sys.syncfs(dir);
+        ErrnoException missing = assertThrows(ErrnoException.class, () -> sys.syncfs(dir.resolve("absent")));
+        assertTrue(missing.getMessage().contains("absent"), missing.getMessage());
+        assertThrows(ErrnoException.class, () -> sys.syncfs(dir.resolve("dirty")), "a file is not a directory");
+    }
+
+    @Test
     void statfsReportsTheFileSystemType() throws IOException {
         assertTrue(sys.statfs(Path.of("/proc")).isType(StatFs.PROC_SUPER_MAGIC));
         assertTrue(sys.statfs(Path.of("/sys")).isType(StatFs.SYSFS_MAGIC));

@@ -109,7 +109,7 @@ public final class ImagePuller {
                     ? List.of(reference.toString()) : List.of();
             List<String> digests = List.of(reference.name() + "@" + top.digest());
             ImageRecord record = store.add(new ImageRecord(configDescriptor.digest(), indexDigest, chosen.digest(),
-                    chosen.mediaType(), tags, digests, records, config.user(), unpackedBytes, Instant.now()));
+                    chosen.mediaType(), tags, digests, records, config.config().user(), unpackedBytes, Instant.now()));
             double seconds = (System.nanoTime() - started) / 1e9;
             long downloaded = manifest.layers().stream().mapToLong(Descriptor::size).sum();
             LOG.info(String.format("pull finished: %s id %s digest %s, %d bytes in %.2f s", reference, record.id(),
