@@ -25,15 +25,39 @@ final class HttpTransport implements AutoCloseable {
     static final String USER_AGENT = "cortado/0.1";
 
     private final ExecutorService executor;
-    private final HttpClient verifying;
-    private final HttpClient unverified;
+    private final RegistryConfig config;
+    private final Path trustBundle;
     private final Duration readTimeout;
+    private HttpClient verifying;
+    private HttpClient unverified;
+    private boolean closed;
 
     HttpTransport(RegistryConfig config, Path trustBundle) {
         this.executor = Executors.newCachedThreadPool(new NamedThreads("registry-http-"));
+        this.config = config;
+        this.trustBundle = trustBundle;
         this.readTimeout = config.readTimeout();
-        this.verifying = build(config, TlsContexts.verifying(trustBundle));
-        this.unverified = build(config, TlsContexts.trustingEverything());
+    }
+
+    /**
+     * The client for a request. Plain-HTTP requests share the unverified client (it never does
+     * TLS for them); the verifying one is built on first HTTPS use, since loading the system
+     * trust store takes a noticeable fraction of a second.
+     */
+    private synchronized HttpClient client(URI uri, boolean skipTlsVerify) throws IOException {
+        if (closed) {
+            throw new IOException("the registry client is closed");
+        }
+        if (skipTlsVerify || uri.getScheme().equalsIgnoreCase("http")) {
+            if (unverified == null) {
+                unverified = build(config, TlsContexts.trustingEverything());
+            }
+            return unverified;
+        }
+        if (verifying == null) {
+            verifying = build(config, TlsContexts.verifying(trustBundle));
+        }
+        return verifying;
     }
 
     private HttpClient build(RegistryConfig config, javax.net.ssl.SSLContext tls) {
@@ -72,7 +96,7 @@ final class HttpTransport implements AutoCloseable {
     }
 
     private HttpResponse<java.io.InputStream> send(HttpRequest request, boolean skipTlsVerify) throws IOException {
-        HttpClient client = skipTlsVerify ? unverified : verifying;
+        HttpClient client = client(request.uri(), skipTlsVerify);
         try {
             return client.send(request, StreamingBody.handler(request.uri(), readTimeout));
         } catch (InterruptedException e) {
@@ -82,7 +106,8 @@ final class HttpTransport implements AutoCloseable {
     }
 
     @Override
-    public void close() {
+    public synchronized void close() {
+        closed = true;
         closeIfPossible(verifying);
         closeIfPossible(unverified);
         executor.shutdownNow();
@@ -94,6 +119,9 @@ final class HttpTransport implements AutoCloseable {
      * used because it waits for every open body, and a caller may have abandoned one.
      */
     private static void closeIfPossible(HttpClient client) {
+        if (client == null) {
+            return;
+        }
         try {
             HttpClient.class.getMethod("shutdownNow").invoke(client);
         } catch (ReflectiveOperationException | RuntimeException e) {
