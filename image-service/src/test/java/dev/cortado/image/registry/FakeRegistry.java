@@ -22,7 +22,8 @@ import java.util.concurrent.Executors;
 final class FakeRegistry implements AutoCloseable {
 
     /** One request as the server saw it. */
-    record Seen(String method, String path, String query, String authorization, String range, String body) {
+    record Seen(String method, String path, String query, String authorization, String range, String accept,
+                String body) {
     }
 
     private final HttpServer server;
@@ -52,7 +53,8 @@ final class FakeRegistry implements AutoCloseable {
                 String body = new String(exchange.getRequestBody().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
                 seen.add(new Seen(exchange.getRequestMethod(), uri.getPath(), uri.getRawQuery(),
                         exchange.getRequestHeaders().getFirst("Authorization"),
-                        exchange.getRequestHeaders().getFirst("Range"), body));
+                        exchange.getRequestHeaders().getFirst("Range"),
+                        exchange.getRequestHeaders().getFirst("Accept"), body));
                 handler.handle(exchange);
             }
         });
