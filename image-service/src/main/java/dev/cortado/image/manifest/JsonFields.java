@@ -1,7 +1,6 @@
 package dev.cortado.image.manifest;
 
 import com.fasterxml.jackson.core.JsonLocation;
-import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -30,8 +29,7 @@ final class JsonFields {
     private static final ObjectReader READER = JsonMapper.builder()
             .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
             .build()
-            .reader()
-            .with(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
+            .reader();
 
     private JsonFields() {
     }

@@ -60,7 +60,14 @@ final class RequestRunner {
             int status = response.statusCode();
             if (status == 401 && !challengeAnswered && endpoint.sameOrigin(current)) {
                 challengeAnswered = true;
-                if (auth.answer(endpoint, response.headers(), authorization, registry)) {
+                boolean retryWithAuth;
+                try {
+                    retryWithAuth = auth.answer(endpoint, response.headers(), authorization, registry);
+                } catch (IOException | RuntimeException e) {
+                    response.body().close();
+                    throw e;
+                }
+                if (retryWithAuth) {
                     response.body().close();
                     continue;
                 }

@@ -32,13 +32,33 @@ final class LocalDockerRegistry implements AutoCloseable {
     private final Process process;
     private final int port;
     private final String authorization;
-    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    private final boolean tls;
+    private final HttpClient http;
 
-    private LocalDockerRegistry(Path dir, Process process, int port, String authorization) {
+    private LocalDockerRegistry(Path dir, Process process, int port, String authorization, boolean tls) {
         this.dir = dir;
         this.process = process;
         this.port = port;
         this.authorization = authorization;
+        this.tls = tls;
+        HttpClient.Builder builder = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1);
+        if (tls) {
+            builder.sslContext(TlsContexts.trustingEverything());
+        }
+        this.http = builder.build();
+    }
+
+    private static void run(List<String> command) throws IOException, InterruptedException {
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        byte[] output = process.getInputStream().readAllBytes();
+        if (process.waitFor() != 0) {
+            throw new IOException(String.join(" ", command) + " failed: " + new String(output, StandardCharsets.UTF_8));
+        }
+    }
+
+    /** The self-signed certificate of a TLS registry (PEM). */
+    Path certificate() {
+        return dir.resolve("cert.pem");
     }
 
     static LocalDockerRegistry start() throws IOException, InterruptedException {
@@ -47,9 +67,29 @@ final class LocalDockerRegistry implements AutoCloseable {
 
     /** With a username, the registry demands Basic auth checked against a bcrypt htpasswd file. */
     static LocalDockerRegistry start(String username, String password) throws IOException, InterruptedException {
+        return start(username, password, false);
+    }
+
+    /**
+     * Serves HTTPS with a fresh self-signed certificate for IP 127.0.0.1, written to
+     * {@link #certificate()}; plain HTTP is then refused.
+     */
+    static LocalDockerRegistry startWithTls() throws IOException, InterruptedException {
+        return start(null, null, true);
+    }
+
+    private static LocalDockerRegistry start(String username, String password, boolean tls)
+            throws IOException, InterruptedException {
         Path dir = Files.createTempDirectory("cortado-registry-");
         try {
             int port = freePort();
+            String tlsConfig = "";
+            if (tls) {
+                run(List.of("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2",
+                        "-keyout", dir.resolve("key.pem").toString(), "-out", dir.resolve("cert.pem").toString(),
+                        "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1"));
+                tlsConfig = "  tls:\n    certificate: " + dir.resolve("cert.pem") + "\n    key: " + dir.resolve("key.pem") + "\n";
+            }
             String auth = "";
             String authorization = null;
             if (username != null) {
@@ -69,13 +109,14 @@ final class LocalDockerRegistry implements AutoCloseable {
                     + "storage:\n  filesystem:\n    rootdirectory: " + dir.resolve("data") + "\n"
                     + "  delete:\n    enabled: true\n"
                     + "http:\n  addr: 127.0.0.1:" + port + "\n"
+                    + tlsConfig
                     + auth;
             Files.writeString(dir.resolve("config.yml"), config);
             Process process = new ProcessBuilder(BINARY.toString(), "serve", dir.resolve("config.yml").toString())
                     .redirectErrorStream(true)
                     .redirectOutput(dir.resolve("registry.log").toFile())
                     .start();
-            LocalDockerRegistry registry = new LocalDockerRegistry(dir, process, port, authorization);
+            LocalDockerRegistry registry = new LocalDockerRegistry(dir, process, port, authorization, tls);
             try {
                 registry.awaitReady();
             } catch (IOException | RuntimeException e) {
@@ -133,7 +174,7 @@ final class LocalDockerRegistry implements AutoCloseable {
     }
 
     URI uri(String path) {
-        return URI.create("http://127.0.0.1:" + port + path);
+        return URI.create((tls ? "https" : "http") + "://127.0.0.1:" + port + path);
     }
 
     Digest pushBlob(String repository, byte[] content) throws IOException, InterruptedException {
