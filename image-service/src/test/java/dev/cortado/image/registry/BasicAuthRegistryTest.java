@@ -1,5 +1,6 @@
 package dev.cortado.image.registry;
 
+import dev.cortado.hack.registry.LocalRegistry;
 import dev.cortado.image.reference.ImageReference;
 import dev.cortado.image.registry.RegistryException.Kind;
 import org.junit.jupiter.api.AfterAll;
@@ -19,13 +20,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** docker-registry behind htpasswd: Basic credentials from the pull or from the host settings. */
 class BasicAuthRegistryTest {
 
-    private static LocalDockerRegistry registry;
+    private static LocalRegistry registry;
     private static TestImage image;
     private static RegistryClient client;
 
     @BeforeAll
     static void start() throws Exception {
-        registry = LocalDockerRegistry.start("alice", "s3cret:with:colons");
+        registry = LocalRegistry.startWithBasicAuth("alice", "s3cret:with:colons");
         image = TestImage.create(50_000, 2);
         image.pushTo(registry, "private/app", "v1");
         client = new RegistryClient(RegistryConfig.defaults());
@@ -42,7 +43,7 @@ class BasicAuthRegistryTest {
     }
 
     private ImageReference ref() {
-        return ImageReference.parse(registry.host() + "/private/app:v1");
+        return ImageReference.parse(registry.hostPort() + "/private/app:v1");
     }
 
     @Test
@@ -60,7 +61,7 @@ class BasicAuthRegistryTest {
         RegistryException e = assertThrows(RegistryException.class,
                 () -> client.session(ref(), Credentials.basic("alice", "wrong")).fetchManifest());
         assertEquals(Kind.UNAUTHORIZED, e.kind());
-        assertTrue(e.getMessage().contains("registry " + registry.host()), e.getMessage());
+        assertTrue(e.getMessage().contains("registry " + registry.hostPort()), e.getMessage());
         assertTrue(e.getMessage().contains("user \"alice\""), e.getMessage());
         assertFalse(e.getMessage().contains("wrong"), "the password must not appear: " + e.getMessage());
     }
@@ -75,7 +76,7 @@ class BasicAuthRegistryTest {
 
     @Test
     void staticCredentialsFromHostSettingsAreUsedWhenThePullHasNone() throws Exception {
-        RegistryConfig config = RegistryConfig.defaults().withHost(registry.host(),
+        RegistryConfig config = RegistryConfig.defaults().withHost(registry.hostPort(),
                 HostSettings.DEFAULT.withCredentials(Credentials.basic("alice", "s3cret:with:colons")));
         try (RegistryClient configured = new RegistryClient(config)) {
             assertEquals(image.manifestDigest(), configured.session(ref(), Credentials.anonymous()).fetchManifest().digest());

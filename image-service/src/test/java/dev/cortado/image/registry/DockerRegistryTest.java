@@ -1,5 +1,6 @@
 package dev.cortado.image.registry;
 
+import dev.cortado.hack.registry.LocalRegistry;
 import dev.cortado.image.content.Digest;
 import dev.cortado.image.manifest.ImageManifest;
 import dev.cortado.image.manifest.ManifestParser;
@@ -21,13 +22,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** The client against Debian's docker-registry on 127.0.0.1: plain HTTP, no authentication. */
 class DockerRegistryTest {
 
-    private static LocalDockerRegistry registry;
+    private static LocalRegistry registry;
     private static TestImage image;
     private static RegistryClient client;
 
     @BeforeAll
     static void start() throws Exception {
-        registry = LocalDockerRegistry.start();
+        registry = LocalRegistry.start();
         image = TestImage.create(300_000, 1);
         image.pushTo(registry, "team/app", "1.0");
         client = new RegistryClient(RegistryConfig.defaults());
@@ -44,7 +45,7 @@ class DockerRegistryTest {
     }
 
     private RegistrySession session(String repositoryAndTag) {
-        return client.session(ImageReference.parse(registry.host() + "/" + repositoryAndTag), Credentials.anonymous());
+        return client.session(ImageReference.parse(registry.hostPort() + "/" + repositoryAndTag), Credentials.anonymous());
     }
 
     @Test
@@ -53,7 +54,7 @@ class DockerRegistryTest {
         assertArrayEquals(image.manifest(), manifest.body());
         assertEquals(MediaTypes.OCI_MANIFEST, manifest.mediaType());
         assertEquals(image.manifestDigest(), manifest.digest());
-        assertEquals(registry.uri("/v2/team/app/manifests/1.0"), manifest.source());
+        assertEquals(registry.baseUri().resolve("/v2/team/app/manifests/1.0"), manifest.source());
         ImageManifest parsed = (ImageManifest) ManifestParser.parse(manifest.body(), manifest.mediaType());
         assertEquals(image.layerDigest(), parsed.layers().get(0).digest());
     }
@@ -95,10 +96,10 @@ class DockerRegistryTest {
     void unknownTagRepositoryAndBlobAreNotFound() {
         RegistryException tag = assertThrows(RegistryException.class, () -> session("team/app:nope").fetchManifest());
         assertEquals(Kind.NOT_FOUND, tag.kind());
-        assertEquals("image \"" + registry.host() + "/team/app:nope\" not found", tag.getMessage());
+        assertEquals("image \"" + registry.hostPort() + "/team/app:nope\" not found", tag.getMessage());
         RegistryException repo = assertThrows(RegistryException.class, () -> session("nope").fetchManifest());
         assertEquals(Kind.NOT_FOUND, repo.kind());
-        assertEquals("image \"" + registry.host() + "/nope:latest\" not found", repo.getMessage());
+        assertEquals("image \"" + registry.hostPort() + "/nope:latest\" not found", repo.getMessage());
         Digest missing = Digest.sha256Of(new byte[] {42});
         RegistryException blob = assertThrows(RegistryException.class,
                 () -> session("team/app:1.0").openBlob(missing, 1));
@@ -115,7 +116,7 @@ class DockerRegistryTest {
 
     @Test
     void unreachableRegistryFailsQuicklyNamingTheEndpoint() throws Exception {
-        int dead = LocalDockerRegistry.freePort();
+        int dead = TlsDockerRegistry.freePort();
         long start = System.nanoTime();
         RegistryException e = assertThrows(RegistryException.class, () -> client
                 .session(ImageReference.parse("127.0.0.1:" + dead + "/x"), Credentials.anonymous()).fetchManifest());

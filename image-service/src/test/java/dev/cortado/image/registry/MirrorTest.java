@@ -1,5 +1,6 @@
 package dev.cortado.image.registry;
 
+import dev.cortado.hack.registry.LocalRegistry;
 import dev.cortado.image.reference.ImageReference;
 import dev.cortado.image.registry.RegistryException.Kind;
 import org.junit.jupiter.api.AfterAll;
@@ -24,18 +25,18 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class MirrorTest {
 
-    private static LocalDockerRegistry mirror;
+    private static LocalRegistry mirror;
     private static TestImage image;
     private static String deadRegistry;
     private static int deadMirrorPort;
 
     @BeforeAll
     static void start() throws Exception {
-        mirror = LocalDockerRegistry.start();
+        mirror = LocalRegistry.start();
         image = TestImage.create(100_000, 9);
         image.pushTo(mirror, "library/busybox", "latest");
-        deadRegistry = "127.0.0.1:" + LocalDockerRegistry.freePort();
-        deadMirrorPort = LocalDockerRegistry.freePort();
+        deadRegistry = "127.0.0.1:" + TlsDockerRegistry.freePort();
+        deadMirrorPort = TlsDockerRegistry.freePort();
     }
 
     @AfterAll
@@ -59,12 +60,12 @@ class MirrorTest {
         try (FakeRegistry empty = new FakeRegistry()) {
             empty.on("/v2/", exchange -> FakeRegistry.json(exchange, 404, "{\"errors\":[{\"code\":\"MANIFEST_UNKNOWN\"}]}"));
             List<URI> mirrors = List.of(URI.create("http://127.0.0.1:" + deadMirrorPort), empty.base(),
-                    URI.create("http://" + mirror.host() + "/"));
+                    URI.create("http://" + mirror.hostPort() + "/"));
             try (RegistryClient client = clientWithMirrors(mirrors)) {
                 RegistrySession session = client.session(busybox(), Credentials.anonymous());
                 FetchedManifest manifest = session.fetchManifest();
                 assertArrayEquals(image.manifest(), manifest.body());
-                assertEquals(mirror.uri("/v2/library/busybox/manifests/latest"), manifest.source());
+                assertEquals(mirror.baseUri().resolve("/v2/library/busybox/manifests/latest"), manifest.source());
                 assertEquals(List.of("/v2/library/busybox/manifests/latest"),
                         empty.seen().stream().map(FakeRegistry.Seen::path).toList());
 
@@ -97,10 +98,10 @@ class MirrorTest {
                 exchange.getResponseHeaders().add("WWW-Authenticate", "Basic realm=\"mirror\"");
                 FakeRegistry.json(exchange, 401, "{}");
             });
-            RegistryConfig config = RegistryConfig.defaults().withHost(mirror.host(),
+            RegistryConfig config = RegistryConfig.defaults().withHost(mirror.hostPort(),
                     HostSettings.DEFAULT.withMirrors(List.of(challenging.base())));
             try (RegistryClient client = new RegistryClient(config)) {
-                ImageReference ref = ImageReference.parse(mirror.host() + "/library/busybox:latest");
+                ImageReference ref = ImageReference.parse(mirror.hostPort() + "/library/busybox:latest");
                 FetchedManifest manifest = client.session(ref, Credentials.basic("bob", "pw")).fetchManifest();
                 assertEquals(image.manifestDigest(), manifest.digest());
                 assertEquals(1, challenging.seen().size());
@@ -124,10 +125,10 @@ class MirrorTest {
 
     @Test
     void registryNotFoundIsFinalEvenAfterMirrorFailures() throws Exception {
-        try (RegistryClient client = new RegistryClient(RegistryConfig.defaults().withHost(mirror.host(),
+        try (RegistryClient client = new RegistryClient(RegistryConfig.defaults().withHost(mirror.hostPort(),
                 HostSettings.DEFAULT.withMirrors(List.of(URI.create("http://127.0.0.1:" + deadMirrorPort)))))) {
             RegistryException e = assertThrows(RegistryException.class, () -> client
-                    .session(ImageReference.parse(mirror.host() + "/library/busybox:nope"), Credentials.anonymous())
+                    .session(ImageReference.parse(mirror.hostPort() + "/library/busybox:nope"), Credentials.anonymous())
                     .fetchManifest());
             assertEquals(Kind.NOT_FOUND, e.kind());
         }

@@ -1,5 +1,8 @@
 package dev.cortado.image.registry;
 
+import dev.cortado.hack.image.BytesBlob;
+import dev.cortado.hack.image.RegistryPusher;
+import dev.cortado.hack.registry.LocalRegistry;
 import dev.cortado.image.content.Digest;
 import dev.cortado.image.manifest.MediaTypes;
 
@@ -25,7 +28,14 @@ record TestImage(byte[] config, Digest configDigest, byte[] layer, Digest layerD
         return new TestImage(config, configDigest, layer, layerDigest, manifest, Digest.sha256Of(manifest));
     }
 
-    void pushTo(LocalDockerRegistry registry, String repository, String tag) throws Exception {
+    void pushTo(LocalRegistry registry, String repository, String tag) {
+        RegistryPusher pusher = RegistryPusher.to(registry);
+        pusher.pushBlob(repository, BytesBlob.of(MediaTypes.OCI_CONFIG, config));
+        pusher.pushBlob(repository, BytesBlob.of(MediaTypes.OCI_LAYER_TAR, layer));
+        pusher.pushManifest(repository, tag, MediaTypes.OCI_MANIFEST, manifest);
+    }
+
+    void pushTo(TlsDockerRegistry registry, String repository, String tag) throws Exception {
         registry.pushBlob(repository, config);
         registry.pushBlob(repository, layer);
         registry.pushManifest(repository, tag, manifest, MediaTypes.OCI_MANIFEST);

@@ -20,16 +20,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class TlsRegistryTest {
 
-    private static LocalDockerRegistry registry;
+    private static TlsDockerRegistry registry;
     private static TestImage image;
     private static String deadRegistry;
 
     @BeforeAll
     static void start() throws Exception {
-        registry = LocalDockerRegistry.startWithTls();
+        registry = TlsDockerRegistry.start();
         image = TestImage.create(20_000, 11);
         image.pushTo(registry, "secure/app", "1");
-        deadRegistry = "127.0.0.1:" + LocalDockerRegistry.freePort();
+        deadRegistry = "127.0.0.1:" + TlsDockerRegistry.freePort();
     }
 
     @AfterAll
