@@ -23,6 +23,7 @@ import java.util.regex.Pattern;
  */
 public final class RegistrySession {
 
+    private static final System.Logger LOG = System.getLogger(RegistrySession.class.getName());
     private static final String ACCEPT = String.join(", ", MediaTypes.MANIFEST_ACCEPT);
     private static final Pattern TAG = Pattern.compile("[\\w][\\w.-]{0,127}");
     private static final Pattern CONTENT_RANGE_START = Pattern.compile("bytes\\s+(\\d+)-.*");
@@ -274,15 +275,17 @@ public final class RegistrySession {
                 }
                 tried.add(endpoint + " (" + e.getMessage() + ")");
                 last = e;
+                LOG.log(System.Logger.Level.DEBUG, "{0}: {1} failed: {2}", what, endpoint, e.getMessage());
             } catch (InterruptedIOException e) {
                 if (!(e instanceof java.net.SocketTimeoutException)) {
                     throw e;
                 }
-                tried.add(endpoint + " (" + TokenFetcher.describe(e) + ")");
+                tried.add(endpoint + " (" + Failures.describe(e) + ")");
                 last = e;
             } catch (IOException e) {
-                tried.add(endpoint + " (" + TokenFetcher.describe(e) + ")");
+                tried.add(endpoint + " (" + Failures.describe(e) + ")");
                 last = e;
+                LOG.log(System.Logger.Level.DEBUG, "{0}: {1} failed: {2}", what, endpoint, Failures.describe(e));
             }
         }
         throw new RegistryException(Kind.UNREACHABLE, "cannot get " + what + ": tried " + String.join(", ", tried), last);

@@ -20,6 +20,7 @@ import java.util.Set;
 final class RequestRunner {
 
     static final int MAX_REDIRECTS = 10;
+    private static final System.Logger LOG = System.getLogger(RequestRunner.class.getName());
     private static final Set<Integer> REDIRECTS = Set.of(301, 302, 303, 307, 308);
 
     private final HttpTransport http;
@@ -53,7 +54,10 @@ final class RequestRunner {
                 if (!retry.mayRetry(e, attempt)) {
                     throw e;
                 }
-                RetryPolicy.sleep(retry.backoff(attempt++));
+                Duration backoff = retry.backoff(attempt++);
+                LOG.log(System.Logger.Level.DEBUG, "GET {0} failed ({1}); retrying in {2} ms", current,
+                        Failures.describe(e), backoff.toMillis());
+                RetryPolicy.sleep(backoff);
                 current = uri;
                 continue;
             }
@@ -90,7 +94,10 @@ final class RequestRunner {
                 }
                 response.body().close();
                 Duration backoff = retry.backoff(attempt++);
-                RetryPolicy.sleep(wait != null && wait.compareTo(backoff) > 0 ? wait : backoff);
+                Duration delay = wait != null && wait.compareTo(backoff) > 0 ? wait : backoff;
+                LOG.log(System.Logger.Level.DEBUG, "GET {0} answered HTTP {1}; retrying in {2} ms", current, status,
+                        delay.toMillis());
+                RetryPolicy.sleep(delay);
                 current = uri;
                 continue;
             }

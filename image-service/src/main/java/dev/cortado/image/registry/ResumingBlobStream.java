@@ -15,6 +15,8 @@ import java.io.InterruptedIOException;
  */
 final class ResumingBlobStream extends InputStream {
 
+    private static final System.Logger LOG = System.getLogger(ResumingBlobStream.class.getName());
+
     /** Opens the blob's body positioned at {@code offset}; definite failures are RegistryExceptions. */
     @FunctionalInterface
     interface Opener {
@@ -123,11 +125,14 @@ final class ResumingBlobStream extends InputStream {
             if (transfers >= retry.maxAttempts()) {
                 throw new RegistryException(Kind.UNREACHABLE, what + ": transfer failed " + transfers
                         + " times, last at byte " + position + (expectedSize >= 0 ? " of " + expectedSize : "")
-                        + ": " + TokenFetcher.describe(last), last);
+                        + ": " + Failures.describe(last), last);
             }
             closeQuietly(current);
             current = InputStream.nullInputStream();
-            RetryPolicy.sleep(retry.backoff(transfers));
+            java.time.Duration backoff = retry.backoff(transfers);
+            LOG.log(System.Logger.Level.INFO, "{0}: transfer broke at byte {1} ({2}); resuming in {3} ms", what,
+                    position, Failures.describe(last), backoff.toMillis());
+            RetryPolicy.sleep(backoff);
             transfers++;
             try {
                 current = opener.open(position);

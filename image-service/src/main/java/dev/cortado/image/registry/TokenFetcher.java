@@ -60,7 +60,7 @@ final class TokenFetcher {
             } catch (IOException e) {
                 if (!retry.mayRetry(e, attempt)) {
                     throw new RegistryException(Kind.UNREACHABLE, "registry " + registry
-                            + ": cannot reach its token service " + realm + ": " + describe(e), e);
+                            + ": cannot reach its token service " + realm + ": " + Failures.describe(e), e);
                 }
                 RetryPolicy.sleep(retry.backoff(attempt));
                 continue;
@@ -156,11 +156,5 @@ final class TokenFetcher {
         params.forEach((k, v) -> joined.add(URLEncoder.encode(k, StandardCharsets.UTF_8) + "="
                 + URLEncoder.encode(v, StandardCharsets.UTF_8)));
         return joined.toString();
-    }
-
-    static String describe(IOException e) {
-        String message = e.getMessage();
-        String kind = e.getClass().getSimpleName();
-        return message == null || message.isBlank() ? kind : kind + ": " + message;
     }
 }
