@@ -1,6 +1,7 @@
 package dev.cortado.image.registry;
 
 import java.io.IOException;
+import java.nio.channels.UnresolvedAddressException;
 
 /** Wording of low-level failures for messages and logs. */
 final class Failures {
@@ -9,12 +10,25 @@ final class Failures {
     }
 
     /**
-     * "ConnectException: Connection refused": the JDK's messages alone are often empty or vague
-     * ("null", "closed"), and the exception's kind is what tells a person where to look.
+     * "ConnectException: Connection refused". The JDK client's exceptions often carry no message
+     * of their own (the reason sits in a cause), and the exception's kind tells a person where to
+     * look, so both are given.
      */
     static String describe(IOException e) {
-        String message = e.getMessage();
         String kind = e.getClass().getSimpleName();
-        return message == null || message.isBlank() ? kind : kind + ": " + message;
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof UnresolvedAddressException) {
+                return kind + ": cannot resolve the host name";
+            }
+            String message = t.getMessage();
+            if (message != null && !message.isBlank()) {
+                return kind + ": " + message;
+            }
+        }
+        if (e instanceof java.net.ConnectException) {
+            // The JDK client reports a refused connection as message-less ConnectExceptions.
+            return kind + ": could not connect (connection refused or host unreachable)";
+        }
+        return kind;
     }
 }
