@@ -109,7 +109,7 @@ public final class LayerFetcher implements AutoCloseable {
                     downloadedBytes.accept(ingest.written());
                 }
             }
-            return snapshots.commit(prepared, job.chainId(), job.parentChainId(), job.diffId(), blob, stats.bytes(),
+            return snapshots.commit(prepared, job.chainId(), job.parentChainId(), job.diffId(), blob, stats.bytesWritten(),
                     stats.inodes());
         } catch (IOException | RuntimeException failure) {
             snapshots.abort(prepared);

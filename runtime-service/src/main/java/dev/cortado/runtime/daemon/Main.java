@@ -10,6 +10,7 @@ import java.util.logging.Handler;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import sun.misc.Signal;
+import sun.misc.SignalHandler;
 
 /**
  * {@code cortado}: parses flags and configuration, starts the daemon, and stops it in order on
@@ -58,7 +59,7 @@ public final class Main {
             return;
         }
         CountDownLatch stopped = new CountDownLatch(1);
-        Signal.Handler stop = signal -> {
+        SignalHandler stop = signal -> {
             log.info("received SIG" + signal.getName());
             daemon.stop();
             stopped.countDown();
