@@ -14,9 +14,10 @@ import java.util.List;
  * @param warmPulls      how many warm re-pulls to time; the result is their median
  * @param expectedId     the image ID the pull must return, or null not to check
  * @param timeoutSeconds the deadline of each CRI call
+ * @param readySeconds   how long to wait for a just-started daemon's image service to answer
  */
 public record PullOptions(String endpoint, String image, String label, long pid, int run, int warmPulls,
-                          String expectedId, long timeoutSeconds) {
+                          String expectedId, long timeoutSeconds, long readySeconds) {
 
     static final String USAGE = """
             Usage: PullBenchmark --endpoint unix:///path.sock --image HOST:PORT/repo:tag [options]
@@ -33,6 +34,8 @@ public record PullOptions(String endpoint, String image, String label, long pid,
               --warm-pulls N        warm re-pulls to time, median reported (default 3)
               --expect-id ID        fail unless the pull returns this image ID (sha256:...)
               --timeout SECONDS     deadline of each CRI call (default 600)
+              --ready-timeout SECONDS
+                                    wait this long for the image service to answer (default 60)
             """;
 
     public PullOptions {
@@ -40,8 +43,8 @@ public record PullOptions(String endpoint, String image, String label, long pid,
             throw new IllegalArgumentException("--endpoint and --image are required");
         }
         CriClient.socketPath(endpoint);
-        if (run < 1 || warmPulls < 1 || timeoutSeconds < 1) {
-            throw new IllegalArgumentException("--run, --warm-pulls and --timeout must be at least 1");
+        if (run < 1 || warmPulls < 1 || timeoutSeconds < 1 || readySeconds < 1) {
+            throw new IllegalArgumentException("--run, --warm-pulls, --timeout and --ready-timeout must be at least 1");
         }
     }
 
@@ -55,6 +58,7 @@ public record PullOptions(String endpoint, String image, String label, long pid,
         int warm = 3;
         String expectedId = null;
         long timeout = 600;
+        long ready = 60;
         List<String> rest = new ArrayList<>(args);
         while (!rest.isEmpty()) {
             String flag = rest.remove(0);
@@ -72,10 +76,11 @@ public record PullOptions(String endpoint, String image, String label, long pid,
                 case "--warm-pulls" -> warm = (int) number(flag, value);
                 case "--expect-id" -> expectedId = value;
                 case "--timeout" -> timeout = number(flag, value);
+                case "--ready-timeout" -> ready = number(flag, value);
                 default -> throw new IllegalArgumentException("unknown flag \"" + flag + "\" (run without arguments for help)");
             }
         }
-        return new PullOptions(endpoint, image, label, pid, run, warm, expectedId, timeout);
+        return new PullOptions(endpoint, image, label, pid, run, warm, expectedId, timeout, ready);
     }
 
     private static long number(String flag, String value) {

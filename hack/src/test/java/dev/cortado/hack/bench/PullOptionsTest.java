@@ -13,9 +13,9 @@ class PullOptionsTest {
     void parsesEveryFlag() {
         PullOptions options = PullOptions.parse(List.of("--endpoint", "unix:///run/x.sock", "--image",
                 "127.0.0.1:5000/bench/large:v1", "--label", "cortado", "--pid", "42", "--run", "3",
-                "--warm-pulls", "5", "--expect-id", "sha256:ab", "--timeout", "30"));
+                "--warm-pulls", "5", "--expect-id", "sha256:ab", "--timeout", "30", "--ready-timeout", "9"));
         assertEquals(new PullOptions("unix:///run/x.sock", "127.0.0.1:5000/bench/large:v1", "cortado", 42, 3, 5,
-                "sha256:ab", 30), options);
+                "sha256:ab", 30, 9), options);
     }
 
     @Test
@@ -26,6 +26,7 @@ class PullOptionsTest {
         assertEquals(1, options.run());
         assertEquals(3, options.warmPulls());
         assertEquals(600, options.timeoutSeconds());
+        assertEquals(60, options.readySeconds());
     }
 
     @Test
