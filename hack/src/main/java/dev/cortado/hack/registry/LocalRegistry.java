@@ -199,6 +199,11 @@ public final class LocalRegistry implements AutoCloseable {
         return new RegistryClient(baseUri(), null);
     }
 
+    /** The {@code docker-registry} process id, for harness scripts that must clean up after a killed JVM. */
+    public long pid() {
+        return process.pid();
+    }
+
     public boolean isRunning() {
         return process.isAlive();
     }

@@ -1,0 +1,97 @@
+package dev.cortado.hack.bench;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The command line of {@link PullBenchmark}.
+ *
+ * @param endpoint       {@code unix:///path/to.sock} of a freshly started daemon
+ * @param image          the reference to pull, e.g. {@code 127.0.0.1:PORT/bench/large:v1}
+ * @param label          names the runtime in the result line (cortado, containerd)
+ * @param pid            the daemon's pid whose RSS is reported, or -1 to skip memory
+ * @param run            the run number printed in the result line (the driving script counts)
+ * @param warmPulls      how many warm re-pulls to time; the result is their median
+ * @param expectedId     the image ID the pull must return, or null not to check
+ * @param timeoutSeconds the deadline of each CRI call
+ * @param readySeconds   how long to wait for a just-started daemon's image service to answer
+ */
+public record PullOptions(String endpoint, String image, String label, long pid, int run, int warmPulls,
+                          String expectedId, long timeoutSeconds, long readySeconds) {
+
+    static final String USAGE = """
+            Usage: PullBenchmark --endpoint unix:///path.sock --image HOST:PORT/repo:tag [options]
+
+            Times a cold PullImage on a freshly started CRI runtime (empty store), then warm
+            re-pulls of the same reference, then reads the daemon's resident memory.
+            Prints one line "PULL label=... run=... cold_s=... cold_mbps=... warm_s=... rss_mib=..."
+            on stdout and a summary on stderr. Start a fresh daemon for every run.
+
+            Options:
+              --label NAME          runtime name in the result (default: the runtime's Version name)
+              --pid PID             the daemon's pid, to report its RSS (VmRSS, plus its descendants)
+              --run N               run number to print (default 1)
+              --warm-pulls N        warm re-pulls to time, median reported (default 3)
+              --expect-id ID        fail unless the pull returns this image ID (sha256:...)
+              --timeout SECONDS     deadline of each CRI call (default 600)
+              --ready-timeout SECONDS
+                                    wait this long for the image service to answer (default 60)
+            """;
+
+    public PullOptions {
+        if (endpoint == null || image == null) {
+            throw new IllegalArgumentException("--endpoint and --image are required");
+        }
+        CriClient.socketPath(endpoint);
+        if (run < 1 || warmPulls < 1 || timeoutSeconds < 1 || readySeconds < 1) {
+            throw new IllegalArgumentException("--run, --warm-pulls, --timeout and --ready-timeout must be at least 1");
+        }
+    }
+
+    /** Parses {@code args}; an empty list means "print usage". */
+    public static PullOptions parse(List<String> args) {
+        String endpoint = null;
+        String image = null;
+        String label = null;
+        long pid = -1;
+        int run = 1;
+        int warm = 3;
+        String expectedId = null;
+        long timeout = 600;
+        long ready = 60;
+        List<String> rest = new ArrayList<>(args);
+        while (!rest.isEmpty()) {
+            String flag = rest.remove(0);
+            if (rest.isEmpty()) {
+                throw new IllegalArgumentException(flag.startsWith("--")
+                        ? "flag " + flag + " needs a value" : "unexpected argument \"" + flag + "\"");
+            }
+            String value = rest.remove(0);
+            switch (flag) {
+                case "--endpoint" -> endpoint = value;
+                case "--image" -> image = value;
+                case "--label" -> label = value;
+                case "--pid" -> pid = number(flag, value);
+                case "--run" -> run = (int) number(flag, value);
+                case "--warm-pulls" -> warm = (int) number(flag, value);
+                case "--expect-id" -> expectedId = value;
+                case "--timeout" -> timeout = number(flag, value);
+                case "--ready-timeout" -> ready = number(flag, value);
+                default -> throw new IllegalArgumentException("unknown flag \"" + flag + "\" (run without arguments for help)");
+            }
+        }
+        return new PullOptions(endpoint, image, label, pid, run, warm, expectedId, timeout, ready);
+    }
+
+    private static long number(String flag, String value) {
+        try {
+            long parsed = Long.parseLong(value);
+            if (parsed < 1 || parsed > Integer.MAX_VALUE) {
+                throw new NumberFormatException();
+            }
+            return parsed;
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(flag + " needs a positive whole number, not \"" + value + "\"");
+        }
+    }
+}
