@@ -17,7 +17,8 @@ import dev.cortado.runtime.service.RuntimeServiceImpl;
 import io.grpc.Server;
 import io.grpc.netty.NettyServerBuilder;
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.epoll.EpollEventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.epoll.EpollServerDomainSocketChannel;
 import io.netty.channel.unix.DomainSocketAddress;
 import java.io.IOException;
@@ -64,7 +65,6 @@ final class Daemon implements AutoCloseable {
         this.server = server;
     }
 
-    @SuppressWarnings("deprecation") // EpollEventLoopGroup: deprecated in netty 4.2, still the simplest fit
     static Daemon start(DaemonConfig config, String version) throws StartupException, IOException {
         Preflight.requireOverlayfs(Path.of("/proc/filesystems"));
         Preflight.requireWritableDirectory(config.root(), "root");
@@ -84,8 +84,8 @@ final class Daemon implements AutoCloseable {
                 config.maxConcurrentDownloads(), bytes -> { });
         ImagePuller puller = new ImagePuller(store, registry, fetcher, Platform.host());
 
-        EventLoopGroup boss = new EpollEventLoopGroup(1, named("cri-accept"));
-        EventLoopGroup workers = new EpollEventLoopGroup(2, named("cri-io"));
+        EventLoopGroup boss = new MultiThreadIoEventLoopGroup(1, named("cri-accept"), EpollIoHandler.newFactory());
+        EventLoopGroup workers = new MultiThreadIoEventLoopGroup(2, named("cri-io"), EpollIoHandler.newFactory());
         ExecutorService rpcThreads = Executors.newCachedThreadPool(named("cri-rpc"));
         Server server = NettyServerBuilder.forAddress(new DomainSocketAddress(config.socket().toString()))
                 .channelType(EpollServerDomainSocketChannel.class)
