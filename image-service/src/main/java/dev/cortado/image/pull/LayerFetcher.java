@@ -8,13 +8,10 @@ import dev.cortado.image.snapshot.PreparedSnapshot;
 import dev.cortado.image.snapshot.Snapshot;
 import dev.cortado.image.snapshot.SnapshotStore;
 import dev.cortado.image.store.Lease;
-import dev.cortado.image.unpack.Decompression;
 import dev.cortado.image.unpack.LayerUnpacker;
 import dev.cortado.image.unpack.UnpackStats;
 import java.io.IOException;
 import java.io.InputStream;
-import java.security.DigestInputStream;
-import java.security.MessageDigest;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -94,15 +91,12 @@ public final class LayerFetcher implements AutoCloseable {
             UnpackStats stats;
             try (InputStream source = local ? content.open(blob) : job.session().openBlob(blob, size);
                  Ingest ingest = local ? null : content.begin(blob, size)) {
-                IngestingInputStream tee = new IngestingInputStream(source, ingest);
-                MessageDigest diffHasher = Digest.newSha256();
-                InputStream tar = new DigestInputStream(Decompression.open(tee, job.layer().mediaType()), diffHasher);
-                stats = unpacker.unpack(tar, prepared.fs());
-                tee.drain();
-                Digest diffId = Digest.of(diffHasher.digest());
-                if (!diffId.equals(job.diffId())) {
+                LayerStream.Result result = LayerStream.copy(source, ingest, job.layer().mediaType(), prepared.fs(),
+                        unpacker);
+                stats = result.stats();
+                if (!result.diffId().equals(job.diffId())) {
                     throw new ContentMismatchException("layer " + blob + " of " + job.reference() + " has diff_id "
-                            + diffId + " but the image config says " + job.diffId());
+                            + result.diffId() + " but the image config says " + job.diffId());
                 }
                 if (ingest != null) {
                     ingest.commit(true);

@@ -8,7 +8,7 @@ import dev.cortado.image.registry.RegistryException.Kind;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
-import java.net.http.HttpResponse;
+
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
@@ -128,10 +128,10 @@ public final class RegistrySession {
     private FetchedManifest manifestFrom(Endpoint endpoint, String reference, Digest expected, String display)
             throws IOException {
         String what = "manifest for " + display;
-        HttpResponse<InputStream> response = runner.get(endpoint, endpoint.resolve(ref.path(), "manifests", reference),
+        HttpReply response = runner.get(endpoint, endpoint.resolve(ref.path(), "manifests", reference),
                 Map.of("Accept", ACCEPT));
         try (InputStream body = response.body()) {
-            if (response.statusCode() != 200) {
+            if (response.status() != 200) {
                 throw failure(response, endpoint, "image \"" + display + "\" not found");
             }
             String contentType = MediaTypes.normalise(response.headers().firstValue("Content-Type").orElse(""));
@@ -160,7 +160,7 @@ public final class RegistrySession {
     }
 
     /** By tag, the registry's Docker-Content-Digest is the only thing to check the body against. */
-    private static void checkAdvertisedDigest(HttpResponse<InputStream> response, Digest actual, String what,
+    private static void checkAdvertisedDigest(HttpReply response, Digest actual, String what,
                                               Endpoint endpoint) throws RegistryException {
         String advertised = response.headers().firstValue("Docker-Content-Digest").orElse(null);
         if (advertised == null) {
@@ -181,12 +181,12 @@ public final class RegistrySession {
     private InputStream blobFrom(Endpoint endpoint, Digest digest, long expectedSize, long from, String what)
             throws IOException {
         Map<String, String> headers = from > 0 ? Map.of("Range", "bytes=" + from + "-") : Map.of();
-        HttpResponse<InputStream> response = runner.get(endpoint, endpoint.resolve(ref.path(), "blobs", digest.toString()),
+        HttpReply response = runner.get(endpoint, endpoint.resolve(ref.path(), "blobs", digest.toString()),
                 headers);
         InputStream body = response.body();
         boolean handedOver = false;
         try {
-            int status = response.statusCode();
+            int status = response.status();
             if (status == 206 && from > 0) {
                 checkRangeStart(response, from, what);
             } else if (status == 200) {
@@ -208,7 +208,7 @@ public final class RegistrySession {
         }
     }
 
-    private static void checkRangeStart(HttpResponse<InputStream> response, long from, String what)
+    private static void checkRangeStart(HttpReply response, long from, String what)
             throws RegistryException {
         String range = response.headers().firstValue("Content-Range").orElse("");
         java.util.regex.Matcher matcher = CONTENT_RANGE_START.matcher(range.strip());
@@ -232,8 +232,8 @@ public final class RegistrySession {
     }
 
     /** Turns a non-success response into the exception its status means. */
-    private RegistryException failure(HttpResponse<InputStream> response, Endpoint endpoint, String notFound) {
-        int status = response.statusCode();
+    private RegistryException failure(HttpReply response, Endpoint endpoint, String notFound) {
+        int status = response.status();
         String detail = Bodies.errorSummary(response.body());
         String suffix = detail.isEmpty() ? "" : " (" + detail + ")";
         String where = endpoint.mirror() ? "mirror " + endpoint : "registry " + ref.domain();
@@ -249,7 +249,7 @@ public final class RegistrySession {
             default -> RetryPolicy.isRetryableStatus(status)
                     ? new RegistryException(Kind.UNREACHABLE, where + " answered HTTP " + status + suffix)
                     : new RegistryException(Kind.PROTOCOL, where + " answered HTTP " + status + " for "
-                    + response.request().uri() + suffix);
+                    + response.uri() + suffix);
         };
     }
 

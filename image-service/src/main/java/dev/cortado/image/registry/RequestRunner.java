@@ -5,7 +5,7 @@ import dev.cortado.image.registry.RegistryException.Kind;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
-import java.net.http.HttpResponse;
+
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -36,7 +36,7 @@ final class RequestRunner {
         this.registry = registry;
     }
 
-    HttpResponse<InputStream> get(Endpoint endpoint, URI uri, Map<String, String> headers) throws IOException {
+    HttpReply get(Endpoint endpoint, URI uri, Map<String, String> headers) throws IOException {
         boolean challengeAnswered = false;
         int redirects = 0;
         int attempt = 1;
@@ -47,7 +47,7 @@ final class RequestRunner {
             if (authorization != null) {
                 sent.put("Authorization", authorization);
             }
-            HttpResponse<InputStream> response;
+            HttpReply response;
             try {
                 response = http.get(current, sent, skipTls(endpoint, current));
             } catch (IOException e) {
@@ -61,7 +61,7 @@ final class RequestRunner {
                 current = uri;
                 continue;
             }
-            int status = response.statusCode();
+            int status = response.status();
             if (status == 401 && !challengeAnswered && endpoint.sameOrigin(current)) {
                 challengeAnswered = true;
                 boolean retryWithAuth;
@@ -111,11 +111,11 @@ final class RequestRunner {
                 && target.getHost().equalsIgnoreCase(endpoint.apiRoot().getHost());
     }
 
-    private URI redirectTarget(HttpResponse<InputStream> response, URI current) throws IOException {
+    private URI redirectTarget(HttpReply response, URI current) throws IOException {
         String location = response.headers().firstValue("Location").orElse(null);
         if (location == null || location.isBlank()) {
             response.body().close();
-            throw new RegistryException(Kind.PROTOCOL, "registry " + registry + " answered " + response.statusCode()
+            throw new RegistryException(Kind.PROTOCOL, "registry " + registry + " answered " + response.status()
                     + " without a Location for " + current);
         }
         try {

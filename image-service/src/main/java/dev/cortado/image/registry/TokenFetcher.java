@@ -9,7 +9,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
 import java.net.URLEncoder;
-import java.net.http.HttpResponse;
+
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -54,7 +54,7 @@ final class TokenFetcher {
         }
         params.put("scope", scope);
         for (int attempt = 1; ; attempt++) {
-            HttpResponse<InputStream> response;
+            HttpReply response;
             try {
                 response = send(realm, params, credentials, skipTls);
             } catch (IOException e) {
@@ -66,7 +66,7 @@ final class TokenFetcher {
                 continue;
             }
             try (InputStream body = response.body()) {
-                int status = response.statusCode();
+                int status = response.status();
                 if (status == 200) {
                     return parse(body, realm, registry);
                 }
@@ -78,7 +78,7 @@ final class TokenFetcher {
         }
     }
 
-    private HttpResponse<InputStream> send(URI realm, Map<String, String> params, Credentials credentials,
+    private HttpReply send(URI realm, Map<String, String> params, Credentials credentials,
                                            boolean skipTls) throws IOException {
         if (credentials.identityToken() != null) {
             Map<String, String> form = new LinkedHashMap<>();

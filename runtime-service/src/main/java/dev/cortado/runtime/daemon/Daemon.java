@@ -4,6 +4,7 @@ import dev.cortado.image.content.ContentStore;
 import dev.cortado.image.manifest.Platform;
 import dev.cortado.image.pull.ImagePuller;
 import dev.cortado.image.pull.LayerFetcher;
+import dev.cortado.image.pull.Warmup;
 import dev.cortado.image.registry.RegistryClient;
 import dev.cortado.image.service.ImageServiceImpl;
 import dev.cortado.image.snapshot.SnapshotStore;
@@ -43,6 +44,7 @@ final class Daemon implements AutoCloseable {
     /** How long a stop waits for in-flight RPCs (a pull may be among them) before cutting them. */
     static final long STOP_GRACE_SECONDS = 60;
     static final int MAX_MESSAGE_BYTES = 16 << 20;
+    static final int WARMUP_ROUNDS = 6;
 
     private final DaemonConfig config;
     private final FileLock rootLock;
@@ -80,8 +82,10 @@ final class Daemon implements AutoCloseable {
         ImageStore store = new ImageStore(content, snapshots, new ImageCatalog(config.root()));
         store.collectGarbage();
         RegistryClient registry = new RegistryClient(RegistrySettingsMapping.toRegistryConfig(config.registries()));
-        LayerFetcher fetcher = new LayerFetcher(content, snapshots, new LayerUnpacker(syscalls, true),
-                config.maxConcurrentDownloads(), bytes -> { });
+        LayerUnpacker unpacker = new LayerUnpacker(syscalls, true);
+        LayerFetcher fetcher = new LayerFetcher(content, snapshots, unpacker, config.maxConcurrentDownloads(),
+                bytes -> { });
+        new Warmup(content, unpacker, config.root().resolve("warmup")).run(WARMUP_ROUNDS);
         ImagePuller puller = new ImagePuller(store, registry, fetcher, Platform.host());
 
         EventLoopGroup boss = new MultiThreadIoEventLoopGroup(1, named("cri-accept"), EpollIoHandler.newFactory());
