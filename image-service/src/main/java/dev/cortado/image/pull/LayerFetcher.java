@@ -4,6 +4,7 @@ import dev.cortado.image.content.ContentMismatchException;
 import dev.cortado.image.content.ContentStore;
 import dev.cortado.image.content.Digest;
 import dev.cortado.image.content.Ingest;
+import dev.cortado.image.registry.RegistryException;
 import dev.cortado.image.snapshot.PreparedSnapshot;
 import dev.cortado.image.snapshot.Snapshot;
 import dev.cortado.image.snapshot.SnapshotStore;
@@ -11,6 +12,7 @@ import dev.cortado.image.store.Lease;
 import dev.cortado.image.unpack.Decompression;
 import dev.cortado.image.unpack.LayerUnpacker;
 import dev.cortado.image.unpack.UnpackStats;
+import dev.cortado.image.unpack.UnsafeLayerException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.security.DigestInputStream;
@@ -96,13 +98,21 @@ public final class LayerFetcher implements AutoCloseable {
                  Ingest ingest = local ? null : content.begin(blob, size)) {
                 IngestingInputStream tee = new IngestingInputStream(source, ingest);
                 MessageDigest diffHasher = Digest.newSha256();
-                InputStream tar = new DigestInputStream(Decompression.open(tee, job.layer().mediaType()), diffHasher);
-                stats = unpacker.unpack(tar, prepared.fs());
-                tee.drain();
-                Digest diffId = Digest.of(diffHasher.digest());
-                if (!diffId.equals(job.diffId())) {
-                    throw new ContentMismatchException("layer " + blob + " of " + job.reference() + " has diff_id "
-                            + diffId + " but the image config says " + job.diffId());
+                try {
+                    InputStream tar = new DigestInputStream(Decompression.open(tee, job.layer().mediaType()), diffHasher);
+                    stats = unpacker.unpack(tar, prepared.fs());
+                    tee.drain();
+                    Digest diffId = Digest.of(diffHasher.digest());
+                    if (!diffId.equals(job.diffId())) {
+                        throw new ContentMismatchException("layer " + blob + " of " + job.reference() + " has diff_id "
+                                + diffId + " but the image config says " + job.diffId());
+                    }
+                } catch (IOException | RuntimeException failure) {
+                    ContentMismatchException corrupt = corruptBlob(job, tee, ingest, failure);
+                    if (corrupt != null) {
+                        throw corrupt;
+                    }
+                    throw failure;
                 }
                 if (ingest != null) {
                     ingest.commit(true);
@@ -115,6 +125,36 @@ public final class LayerFetcher implements AutoCloseable {
             snapshots.abort(prepared);
             throw failure;
         }
+    }
+
+    /**
+     * A downloaded blob that does not match its digest explains whatever went wrong in reading it
+     * (a broken gzip stream, a garbled tar header, a wrong diff_id): reads the rest of it and, if
+     * so, returns the failure that says so; null when the blob is intact or cannot be judged.
+     */
+    private static ContentMismatchException corruptBlob(LayerJob job, IngestingInputStream tee, Ingest ingest,
+                                                        Exception failure) {
+        if (ingest == null || failure instanceof RegistryException || failure instanceof UnsafeLayerException) {
+            // a local blob was verified when stored; a transfer failure is no verdict; and a
+            // refused entry is refused whatever the rest holds, so a huge layer is not read on
+            return null;
+        }
+        ContentMismatchException corrupt;
+        try {
+            tee.drain();
+            if (ingest.writtenMatches()) {
+                return null;
+            }
+            corrupt = new ContentMismatchException("blob " + job.layer().digest() + " of image \"" + job.reference()
+                    + "\" does not match its digest: the registry sent corrupt data (" + failure.getMessage() + ")");
+        } catch (ContentMismatchException tooLong) {
+            corrupt = tooLong;
+        } catch (IOException unreadable) {
+            failure.addSuppressed(unreadable);
+            return null;
+        }
+        corrupt.addSuppressed(failure);
+        return corrupt;
     }
 
     @Override
