@@ -21,6 +21,7 @@ final class RpcFailures {
     static String assertFails(Status.Code code, Executable call, String... mentions) {
         StatusRuntimeException failure = assertThrows(StatusRuntimeException.class, call);
         String message = failure.getStatus().getDescription();
+        System.out.println("expected failure: " + failure.getStatus().getCode() + ": " + message);
         assertEquals(code, failure.getStatus().getCode(), "status code; message: " + message);
         assertTrue(message != null && !message.isBlank(), "the status carries no message");
         for (String mention : mentions) {
