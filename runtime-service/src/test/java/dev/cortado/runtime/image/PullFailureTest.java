@@ -124,8 +124,10 @@ class PullFailureTest {
         StoreGuard guard = StoreGuard.of(daemon);
 
         RpcFailures.assertFails(Status.Code.INVALID_ARGUMENT, () -> daemon.pull(""), "image");
-        RpcFailures.assertFails(Status.Code.INVALID_ARGUMENT, () -> daemon.pull("UPPER/Case"), "\"UPPER/Case\"");
-        RpcFailures.assertFails(Status.Code.INVALID_ARGUMENT, () -> daemon.pull("a@sha256:zz"), "\"a@sha256:zz\"");
+        assertEquals("invalid image reference \"UPPER/Case\": repository name must be lowercase",
+                RpcFailures.assertFails(Status.Code.INVALID_ARGUMENT, () -> daemon.pull("UPPER/Case")));
+        assertEquals("invalid image reference \"a@sha256:zz\": malformed sha256 digest \"zz\"",
+                RpcFailures.assertFails(Status.Code.INVALID_ARGUMENT, () -> daemon.pull("a@sha256:zz")));
         RpcFailures.assertFails(Status.Code.INVALID_ARGUMENT, () -> daemon.images().imageStatus(
                 ImageStatusRequest.newBuilder().setImage(TestDaemon.spec("")).build()), "image");
         RpcFailures.assertFails(Status.Code.INVALID_ARGUMENT, () -> daemon.images().removeImage(
