@@ -69,18 +69,27 @@ public final class LayerFetcher implements AutoCloseable {
         CompletableFuture<Snapshot> mine = new CompletableFuture<>();
         CompletableFuture<Snapshot> running = inFlight.putIfAbsent(job.chainId(), mine);
         if (running != null) {
-            return running;
+            // That download is another pull's, perhaps from another registry or with other
+            // credentials: its failure is not this pull's, which then fetches the layer itself.
+            return running.exceptionallyCompose(othersFailure -> run(job, new CompletableFuture<>(), false));
         }
+        return run(job, mine, true);
+    }
+
+    /** Unpacks on a worker into {@code result}; a shared job is dropped from in-flight when done. */
+    private CompletableFuture<Snapshot> run(LayerJob job, CompletableFuture<Snapshot> result, boolean shared) {
         workers.execute(() -> {
             try {
-                mine.complete(unpack(job));
+                result.complete(unpack(job));
             } catch (Throwable failure) {
-                mine.completeExceptionally(failure);
+                result.completeExceptionally(failure);
             } finally {
-                inFlight.remove(job.chainId(), mine);
+                if (shared) {
+                    inFlight.remove(job.chainId(), result);
+                }
             }
         });
-        return mine;
+        return result;
     }
 
     private Snapshot unpack(LayerJob job) throws IOException {
