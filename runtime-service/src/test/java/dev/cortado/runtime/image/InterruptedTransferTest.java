@@ -2,6 +2,7 @@ package dev.cortado.runtime.image;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.cortado.hack.image.Compression;
@@ -15,6 +16,11 @@ import io.grpc.Status;
 import java.nio.file.Files;
 import java.util.List;
 import java.util.Random;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -23,7 +29,8 @@ import org.junit.jupiter.api.Timeout;
 /**
  * Layer downloads cut mid-blob by a proxy between the daemon and the registry (pulled through
  * it as the registry host): a cut that keeps happening ends the pull with a clear error and no
- * trace in the store; a single cut is resumed with a Range request and the pull succeeds.
+ * trace in the store; a single cut is resumed with a Range request and the pull succeeds; a pull
+ * that shares a layer download with a failing one is not failed by it.
  */
 @Timeout(300)
 class InterruptedTransferTest {
@@ -90,6 +97,38 @@ class InterruptedTransferTest {
             assertArrayEquals(data, Files.readAllBytes(store.snapshotFs(image.diffIds().get(0)).resolve("data.bin")));
             assertEquals(List.of(), store.ingest());
             assertEquals(List.of(reference), daemon.status(reference).orElseThrow().getRepoTagsList());
+        }
+    }
+
+    /**
+     * A pull through the cutting proxy is downloading a layer (and will fail) when a direct pull of
+     * the same layer starts and joins that download: the direct pull must not inherit the other
+     * pull's failure. The proxied pull needs about a second of backoffs to fail; the direct one
+     * reaches its layer within milliseconds, so it joins the running download.
+     */
+    @Test
+    void aPullThatJoinedAnotherPullsFailingDownloadFetchesTheLayerItself() throws Exception {
+        TestImage image = imageOf("cut/joined", randomBytes(13));
+        String layer = image.layerDigests().get(0);
+        ExecutorService background = Executors.newSingleThreadExecutor(task -> new Thread(task, "e2e-proxied-pull"));
+        try (CuttingProxy proxy = CuttingProxy.cuttingEvery(registry.port(), CUT_AFTER)) {
+            String proxied = proxy.hostPort() + "/cut/joined:v1";
+            Future<String> throughProxy = background.submit(() -> daemon.pull(proxied));
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (requestsFor(proxy, layer).isEmpty() && System.nanoTime() < deadline) {
+                Thread.sleep(5);
+            }
+            assertTrue(!requestsFor(proxy, layer).isEmpty(), "the proxied pull reached the layer");
+
+            assertEquals(image.imageId(), daemon.pull(image.reference()), "the direct pull succeeds");
+
+            ExecutionException proxiedFailure = assertThrows(ExecutionException.class,
+                    () -> throughProxy.get(60, TimeUnit.SECONDS));
+            assertEquals(Status.Code.UNAVAILABLE, Status.fromThrowable(proxiedFailure.getCause()).getCode());
+            assertEquals(List.of(image.reference()), daemon.status(image.imageId()).orElseThrow().getRepoTagsList());
+        } finally {
+            background.shutdownNow();
+            background.awaitTermination(30, TimeUnit.SECONDS);
         }
     }
 
