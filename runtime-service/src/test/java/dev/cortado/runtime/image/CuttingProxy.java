@@ -23,8 +23,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * An HTTP/1.1 proxy on 127.0.0.1 in front of a registry that breaks blob downloads: a blob
  * response whose body is longer than {@code cutAfter} bytes is passed on with its full headers
  * but only {@code cutAfter} bytes of body, then the connection is closed, as a network failure
- * mid-transfer would. Either every such response is cut, or only the first. One request per
- * connection ({@code Connection: close} both ways), so each response ends where its stream does.
+ * mid-transfer would (every such response, or only the first), or held open with nothing more
+ * sent, as a stalled transfer. One request per connection ({@code Connection: close} both ways),
+ * so each response ends where its stream does.
  */
 final class CuttingProxy implements AutoCloseable {
 
@@ -35,17 +36,19 @@ final class CuttingProxy implements AutoCloseable {
     private final ServerSocket server;
     private final InetSocketAddress upstream;
     private final long cutAfter;
-    private final boolean cutEvery;
+    private final Mode mode;
     private final AtomicInteger cuts = new AtomicInteger();
     private final List<BlobRequest> blobRequests = new CopyOnWriteArrayList<>();
     private final Set<Socket> open = ConcurrentHashMap.newKeySet();
     private final ExecutorService threads;
 
-    private CuttingProxy(ServerSocket server, InetSocketAddress upstream, long cutAfter, boolean cutEvery) {
+    private enum Mode { CUT_EVERY, CUT_FIRST, STALL_EVERY }
+
+    private CuttingProxy(ServerSocket server, InetSocketAddress upstream, long cutAfter, Mode mode) {
         this.server = server;
         this.upstream = upstream;
         this.cutAfter = cutAfter;
-        this.cutEvery = cutEvery;
+        this.mode = mode;
         AtomicInteger count = new AtomicInteger();
         this.threads = Executors.newCachedThreadPool(task -> {
             Thread thread = new Thread(task, "cutting-proxy-" + count.incrementAndGet());
@@ -56,18 +59,23 @@ final class CuttingProxy implements AutoCloseable {
 
     /** Cuts every blob response longer than {@code cutAfter} bytes. */
     static CuttingProxy cuttingEvery(int upstreamPort, long cutAfter) throws IOException {
-        return start(upstreamPort, cutAfter, true);
+        return start(upstreamPort, cutAfter, Mode.CUT_EVERY);
     }
 
     /** Cuts the first blob response longer than {@code cutAfter} bytes; passes everything else whole. */
     static CuttingProxy cuttingFirst(int upstreamPort, long cutAfter) throws IOException {
-        return start(upstreamPort, cutAfter, false);
+        return start(upstreamPort, cutAfter, Mode.CUT_FIRST);
     }
 
-    private static CuttingProxy start(int upstreamPort, long cutAfter, boolean every) throws IOException {
+    /** Sends {@code cutAfter} bytes of every longer blob response, then nothing, until the client leaves. */
+    static CuttingProxy stallingEvery(int upstreamPort, long cutAfter) throws IOException {
+        return start(upstreamPort, cutAfter, Mode.STALL_EVERY);
+    }
+
+    private static CuttingProxy start(int upstreamPort, long cutAfter, Mode mode) throws IOException {
         InetAddress loopback = InetAddress.getLoopbackAddress();
         ServerSocket server = new ServerSocket(0, 50, loopback);
-        CuttingProxy proxy = new CuttingProxy(server, new InetSocketAddress(loopback, upstreamPort), cutAfter, every);
+        CuttingProxy proxy = new CuttingProxy(server, new InetSocketAddress(loopback, upstreamPort), cutAfter, mode);
         proxy.threads.execute(proxy::acceptLoop);
         return proxy;
     }
@@ -113,12 +121,16 @@ final class CuttingProxy implements AutoCloseable {
             toClient.write(withConnectionClose(responseLines).getBytes(StandardCharsets.ISO_8859_1));
             boolean blob = lines[0].startsWith("GET ") && lines[0].contains("/blobs/sha256:");
             boolean longBlob = blob && isSuccess(responseLines[0]) && contentLength(responseLines) > cutAfter;
-            boolean cut = longBlob && (cutEvery ? cuts.incrementAndGet() > 0 : cuts.compareAndSet(0, 1));
+            boolean cut = longBlob && (mode == Mode.CUT_FIRST ? cuts.compareAndSet(0, 1) : cuts.incrementAndGet() > 0);
             if (blob) {
                 blobRequests.add(new BlobRequest(lines[0].split(" ")[1], header(lines, "range"), cut));
             }
             if (cut) {
                 copy(registry.getInputStream(), toClient, cutAfter);
+                if (mode == Mode.STALL_EVERY) {
+                    toClient.flush();
+                    client.getInputStream().transferTo(OutputStream.nullOutputStream());
+                }
             } else {
                 copy(registry.getInputStream(), toClient, Long.MAX_VALUE);
             }

@@ -17,6 +17,7 @@ import dev.cortado.cri.v1.StreamImagesResponse;
 import dev.cortado.hack.registry.TempDirs;
 import dev.cortado.runtime.daemon.DaemonProcess;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -35,7 +36,7 @@ final class TestDaemon implements AutoCloseable {
     private static final long CALL_DEADLINE_SECONDS = 120;
 
     private final Path dir;
-    private final DaemonProcess process;
+    private volatile DaemonProcess process;
 
     private TestDaemon(Path dir, DaemonProcess process) {
         this.dir = dir;
@@ -56,6 +57,17 @@ final class TestDaemon implements AutoCloseable {
             TempDirs.deleteTree(dir);
             throw e;
         }
+    }
+
+    /**
+     * SIGKILL, then a new daemon on the same directory and configuration file: what a node sees
+     * after a crash. The old daemon's log is kept (the new one appends to it).
+     */
+    synchronized void killAndRestart() throws IOException, InterruptedException {
+        process.kill();
+        String[] flags = Files.exists(dir.resolve("cortado.toml"))
+                ? new String[] {"--config", dir.resolve("cortado.toml").toString()} : new String[0];
+        process = DaemonProcess.start(dir, flags);
     }
 
     /** The daemon's persistent root: content/, snapshots/, metadata/. */
@@ -142,7 +154,7 @@ final class TestDaemon implements AutoCloseable {
     }
 
     @Override
-    public void close() throws IOException, InterruptedException {
+    public synchronized void close() throws IOException, InterruptedException {
         try {
             process.close();
         } finally {
