@@ -22,6 +22,7 @@ import dev.cortado.hack.registry.LocalRegistry;
 import io.grpc.Status;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.nio.file.Files;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -152,7 +153,7 @@ class PullFailureTest {
     private static void assertBusyboxIntact() throws Exception {
         assertEquals(List.of(busybox.imageId()), daemon.list().stream().map(image -> image.getId()).toList());
         StoreLayout store = new StoreLayout(daemon.root());
-        assertEquals(BusyboxRootfs.PASSWD, java.nio.file.Files.readString(
+        assertEquals(BusyboxRootfs.PASSWD, Files.readString(
                 store.snapshotFs(busybox.diffIds().get(0)).resolve("etc/passwd")));
     }
 }
