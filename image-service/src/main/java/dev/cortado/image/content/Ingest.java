@@ -52,6 +52,21 @@ public final class Ingest implements AutoCloseable {
     }
 
     /**
+     * Whether the bytes written so far are the whole blob, by declared size and digest. Leaves
+     * the running hash as it is, so writing may go on.
+     */
+    public boolean writtenMatches() {
+        if (expectedSize >= 0 && written != expectedSize) {
+            return false;
+        }
+        try {
+            return expected.matches(((MessageDigest) hasher.clone()).digest());
+        } catch (CloneNotSupportedException e) {
+            throw new IllegalStateException("the JVM's " + hasher.getAlgorithm() + " cannot be cloned", e);
+        }
+    }
+
+    /**
      * Verifies what was written and moves it into the store. {@code durable} flushes the data
      * first; a caller that syncs the whole filesystem afterwards may skip it.
      */

@@ -4,12 +4,14 @@ import dev.cortado.image.content.ContentMismatchException;
 import dev.cortado.image.content.ContentStore;
 import dev.cortado.image.content.Digest;
 import dev.cortado.image.content.Ingest;
+import dev.cortado.image.registry.RegistryException;
 import dev.cortado.image.snapshot.PreparedSnapshot;
 import dev.cortado.image.snapshot.Snapshot;
 import dev.cortado.image.snapshot.SnapshotStore;
 import dev.cortado.image.store.Lease;
 import dev.cortado.image.unpack.LayerUnpacker;
 import dev.cortado.image.unpack.UnpackStats;
+import dev.cortado.image.unpack.UnsafeLayerException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.Map;
@@ -64,18 +66,27 @@ public final class LayerFetcher implements AutoCloseable {
         CompletableFuture<Snapshot> mine = new CompletableFuture<>();
         CompletableFuture<Snapshot> running = inFlight.putIfAbsent(job.chainId(), mine);
         if (running != null) {
-            return running;
+            // That download is another pull's, perhaps from another registry or with other
+            // credentials: its failure is not this pull's, which then fetches the layer itself.
+            return running.exceptionallyCompose(othersFailure -> run(job, new CompletableFuture<>(), false));
         }
+        return run(job, mine, true);
+    }
+
+    /** Unpacks on a worker into {@code result}; a shared job is dropped from in-flight when done. */
+    private CompletableFuture<Snapshot> run(LayerJob job, CompletableFuture<Snapshot> result, boolean shared) {
         workers.execute(() -> {
             try {
-                mine.complete(unpack(job));
+                result.complete(unpack(job));
             } catch (Throwable failure) {
-                mine.completeExceptionally(failure);
+                result.completeExceptionally(failure);
             } finally {
-                inFlight.remove(job.chainId(), mine);
+                if (shared) {
+                    inFlight.remove(job.chainId(), result);
+                }
             }
         });
-        return mine;
+        return result;
     }
 
     private Snapshot unpack(LayerJob job) throws IOException {
@@ -91,12 +102,20 @@ public final class LayerFetcher implements AutoCloseable {
             UnpackStats stats;
             try (InputStream source = local ? content.open(blob) : job.session().openBlob(blob, size);
                  Ingest ingest = local ? null : content.begin(blob, size)) {
-                LayerStream.Result result = LayerStream.copy(source, ingest, job.layer().mediaType(), prepared.fs(),
-                        unpacker);
-                stats = result.stats();
-                if (!result.diffId().equals(job.diffId())) {
-                    throw new ContentMismatchException("layer " + blob + " of " + job.reference() + " has diff_id "
-                            + result.diffId() + " but the image config says " + job.diffId());
+                IngestingInputStream tee = new IngestingInputStream(source, ingest);
+                try {
+                    LayerStream.Result result = LayerStream.copy(tee, job.layer().mediaType(), prepared.fs(), unpacker);
+                    stats = result.stats();
+                    if (!result.diffId().equals(job.diffId())) {
+                        throw new ContentMismatchException("layer " + blob + " of image \"" + job.reference()
+                                + "\" has diff_id " + result.diffId() + " but the image config says " + job.diffId());
+                    }
+                } catch (IOException | RuntimeException failure) {
+                    ContentMismatchException corrupt = corruptBlob(job, tee, ingest, failure);
+                    if (corrupt != null) {
+                        throw corrupt;
+                    }
+                    throw failure;
                 }
                 if (ingest != null) {
                     ingest.commit(true);
@@ -109,6 +128,36 @@ public final class LayerFetcher implements AutoCloseable {
             snapshots.abort(prepared);
             throw failure;
         }
+    }
+
+    /**
+     * A downloaded blob that does not match its digest explains whatever went wrong in reading it
+     * (a broken gzip stream, a garbled tar header, a wrong diff_id): reads the rest of it and, if
+     * so, returns the failure that says so; null when the blob is intact or cannot be judged.
+     */
+    private static ContentMismatchException corruptBlob(LayerJob job, IngestingInputStream tee, Ingest ingest,
+                                                        Exception failure) {
+        if (ingest == null || failure instanceof RegistryException || failure instanceof UnsafeLayerException) {
+            // a local blob was verified when stored; a transfer failure is no verdict; and a
+            // refused entry is refused whatever the rest holds, so a huge layer is not read on
+            return null;
+        }
+        ContentMismatchException corrupt;
+        try {
+            tee.drain();
+            if (ingest.writtenMatches()) {
+                return null;
+            }
+            corrupt = new ContentMismatchException("blob " + job.layer().digest() + " of image \"" + job.reference()
+                    + "\" does not match its digest: the registry sent corrupt data (" + failure.getMessage() + ")");
+        } catch (ContentMismatchException tooLong) {
+            corrupt = tooLong;
+        } catch (IOException unreadable) {
+            failure.addSuppressed(unreadable);
+            return null;
+        }
+        corrupt.addSuppressed(failure);
+        return corrupt;
     }
 
     @Override

@@ -1,7 +1,6 @@
 package dev.cortado.image.pull;
 
 import dev.cortado.image.content.Digest;
-import dev.cortado.image.content.Ingest;
 import dev.cortado.image.unpack.Decompression;
 import dev.cortado.image.unpack.LayerUnpacker;
 import dev.cortado.image.unpack.UnpackStats;
@@ -25,12 +24,11 @@ final class LayerStream {
     }
 
     /**
-     * @param ingest where the compressed bytes are stored as they pass, or null when the blob is
-     *               already in the store; the caller commits or discards it
+     * @param tee the compressed bytes, passing through the blob's ingest file when downloading;
+     *            read to its end on success
      */
-    static Result copy(InputStream source, Ingest ingest, String mediaType, Path target, LayerUnpacker unpacker)
+    static Result copy(IngestingInputStream tee, String mediaType, Path target, LayerUnpacker unpacker)
             throws IOException {
-        IngestingInputStream tee = new IngestingInputStream(source, ingest);
         MessageDigest diffHasher = Digest.newSha256();
         InputStream tar = new DigestInputStream(Decompression.open(tee, mediaType), diffHasher);
         UnpackStats stats = unpacker.unpack(tar, target);

@@ -47,7 +47,8 @@ public final class Warmup {
             for (int round = 0; round < rounds; round++) {
                 Path target = Files.createDirectories(scratch.resolve(Integer.toString(round)));
                 try (Ingest ingest = content.begin(digest, blob.length)) {
-                    LayerStream.copy(new ByteArrayInputStream(blob), ingest, GZIP_LAYER, target, unpacker);
+                    LayerStream.copy(new IngestingInputStream(new ByteArrayInputStream(blob), ingest), GZIP_LAYER, target,
+                            unpacker);
                 } finally {
                     FileTrees.deleteRecursively(target);
                 }

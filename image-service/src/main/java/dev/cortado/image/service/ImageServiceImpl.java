@@ -144,7 +144,11 @@ public final class ImageServiceImpl extends ImageServiceGrpc.ImageServiceImplBas
         try {
             return ImageReference.parse(text);
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("invalid image reference \"" + text + "\": " + e.getMessage(), e);
+            String prefix = "invalid image reference \"" + text + "\"";
+            if (e.getMessage() != null && e.getMessage().startsWith(prefix)) {
+                throw e; // the parser already names the reference
+            }
+            throw new IllegalArgumentException(prefix + ": " + e.getMessage(), e);
         }
     }
 

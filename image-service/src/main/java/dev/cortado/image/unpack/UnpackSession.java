@@ -172,7 +172,12 @@ final class UnpackSession {
             throw new UnsafeLayerException(entry.name(), "hardlink target \"" + entry.linkName()
                     + "\" is the layer root");
         }
-        Path targetOnDisk = tree.requireParents(target, entry.name());
+        Path targetOnDisk;
+        try {
+            targetOnDisk = tree.requireParents(target, entry.name());
+        } catch (UnsafeLayerException e) {
+            throw new UnsafeLayerException(entry.name(), "hardlink target \"" + entry.linkName() + "\": " + e.reason());
+        }
         BasicFileAttributes targetAttrs = tree.lstat(targetOnDisk);
         if (targetAttrs == null) {
             throw new UnsafeLayerException(entry.name(), "hardlink target \"" + entry.linkName()

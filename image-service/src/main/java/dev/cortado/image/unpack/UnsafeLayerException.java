@@ -10,10 +10,17 @@ import java.io.IOException;
 public final class UnsafeLayerException extends IOException {
 
     private final String entryName;
+    private final String reason;
 
     public UnsafeLayerException(String entryName, String reason) {
         super("tar entry \"" + entryName + "\": " + reason);
         this.entryName = entryName;
+        this.reason = reason;
+    }
+
+    /** What is wrong with the entry, without its name. */
+    public String reason() {
+        return reason;
     }
 
     /** The entry's name exactly as the tar spells it. */

@@ -154,7 +154,8 @@ class HostileLayerTest {
     void hardlinkToHostPasswdIsNotLinked() throws IOException {
         int links = nlink(Path.of("/etc/passwd"));
         UnsafeLayerException e = refused(new TarBuilder().hardlink("h", "/etc/passwd").build());
-        assertEquals("tar entry \"h\": \"etc\" does not exist in the layer", e.getMessage());
+        assertEquals("tar entry \"h\": hardlink target \"/etc/passwd\": \"etc\" does not exist in the layer",
+                e.getMessage());
         assertEquals(links, nlink(Path.of("/etc/passwd")));
         assertFalse(exists(layer.resolve("h")));
     }
