@@ -10,24 +10,19 @@ final class Failures {
     }
 
     /**
-     * "ConnectException: Connection refused". The JDK client's exceptions often carry no message
-     * of their own (the reason sits in a cause), and the exception's kind tells a person where to
-     * look, so both are given.
+     * "ConnectException: Connection refused": the exception's kind tells a person where to look
+     * and its message (or its cause's) what happened, so both are given.
      */
     static String describe(IOException e) {
         String kind = e.getClass().getSimpleName();
         for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof UnresolvedAddressException) {
+            if (t instanceof UnresolvedAddressException || t instanceof java.net.UnknownHostException) {
                 return kind + ": cannot resolve the host name";
             }
             String message = t.getMessage();
             if (message != null && !message.isBlank()) {
                 return kind + ": " + message;
             }
-        }
-        if (e instanceof java.net.ConnectException) {
-            // The JDK client reports a refused connection as message-less ConnectExceptions.
-            return kind + ": could not connect (connection refused or host unreachable)";
         }
         return kind;
     }
