@@ -4,7 +4,6 @@ import dev.cortado.image.content.ContentStore;
 import dev.cortado.image.manifest.Platform;
 import dev.cortado.image.pull.ImagePuller;
 import dev.cortado.image.pull.LayerFetcher;
-import dev.cortado.image.pull.Warmup;
 import dev.cortado.image.registry.RegistryClient;
 import dev.cortado.image.service.ImageServiceImpl;
 import dev.cortado.image.snapshot.SnapshotStore;
@@ -44,7 +43,6 @@ final class Daemon implements AutoCloseable {
     /** How long a stop waits for in-flight RPCs (a pull may be among them) before cutting them. */
     static final long STOP_GRACE_SECONDS = 60;
     static final int MAX_MESSAGE_BYTES = 16 << 20;
-    static final int WARMUP_ROUNDS = 6;
 
     private final DaemonConfig config;
     private final FileLock rootLock;
@@ -85,7 +83,6 @@ final class Daemon implements AutoCloseable {
         LayerUnpacker unpacker = new LayerUnpacker(syscalls, true);
         LayerFetcher fetcher = new LayerFetcher(content, snapshots, unpacker, config.maxConcurrentDownloads(),
                 bytes -> { });
-        new Warmup(content, unpacker, config.root().resolve("warmup")).run(WARMUP_ROUNDS);
         ImagePuller puller = new ImagePuller(store, registry, fetcher, Platform.host());
 
         EventLoopGroup boss = new MultiThreadIoEventLoopGroup(1, named("cri-accept"), EpollIoHandler.newFactory());
