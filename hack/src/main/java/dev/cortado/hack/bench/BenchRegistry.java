@@ -19,6 +19,8 @@ import java.util.Locale;
 public final class BenchRegistry {
     static final String REPOSITORY = "bench/large";
     static final String TAG = "v1";
+    /** A small unrelated image a benchmark may pull first, as a kubelet pulls its pause image. */
+    private static final String PRIME_REPOSITORY = "bench/prime";
     private static final long SEED = 42;
 
     private BenchRegistry() {
@@ -52,6 +54,7 @@ public final class BenchRegistry {
             out.println("IMAGE " + image.reference());
             out.println("IMAGE_ID " + image.imageId());
             out.println("COMPRESSED_BYTES " + compressed);
+            out.println("PRIME " + TestImages.busybox(registry, PRIME_REPOSITORY, TAG).reference());
             out.println("READY");
             out.flush();
             waitForEndOfInput(System.in);

@@ -70,6 +70,9 @@ public final class PullBenchmark {
                 throw new BenchmarkException(where + " already has " + options.image()
                         + ": a cold pull needs a daemon started on empty root and state directories");
             }
+            if (options.prime() != null) {
+                pull(client, where, options.prime());
+            }
             long start = System.nanoTime();
             String imageId = pull(client, where);
             double cold = seconds(System.nanoTime() - start);
@@ -143,14 +146,19 @@ public final class PullBenchmark {
     }
 
     private String pull(CriClient client, String where) {
+        return pull(client, where, options.image());
+    }
+
+    private String pull(CriClient client, String where, String image) {
         try {
-            String ref = images(client).pullImage(PullImageRequest.newBuilder().setImage(spec()).build()).getImageRef();
+            String ref = images(client).pullImage(PullImageRequest.newBuilder()
+                    .setImage(ImageSpec.newBuilder().setImage(image)).build()).getImageRef();
             if (ref.isEmpty()) {
-                throw new BenchmarkException(where + ": PullImage " + options.image() + " returned an empty image_ref");
+                throw new BenchmarkException(where + ": PullImage " + image + " returned an empty image_ref");
             }
             return ref;
         } catch (StatusRuntimeException e) {
-            throw new BenchmarkException(where + ": PullImage " + options.image() + " failed: " + e.getStatus());
+            throw new BenchmarkException(where + ": PullImage " + image + " failed: " + e.getStatus());
         }
     }
 

@@ -13,11 +13,12 @@ import java.util.List;
  * @param run            the run number printed in the result line (the driving script counts)
  * @param warmPulls      how many warm re-pulls to time; the result is their median
  * @param expectedId     the image ID the pull must return, or null not to check
+ * @param prime          an unrelated image pulled (untimed) before the cold pull, or null
  * @param timeoutSeconds the deadline of each CRI call
  * @param readySeconds   how long to wait for a just-started daemon's image service to answer
  */
 public record PullOptions(String endpoint, String image, String label, long pid, int run, int warmPulls,
-                          String expectedId, long timeoutSeconds, long readySeconds) {
+                          String expectedId, String prime, long timeoutSeconds, long readySeconds) {
 
     static final String USAGE = """
             Usage: PullBenchmark --endpoint unix:///path.sock --image HOST:PORT/repo:tag [options]
@@ -33,6 +34,9 @@ public record PullOptions(String endpoint, String image, String label, long pid,
               --run N               run number to print (default 1)
               --warm-pulls N        warm re-pulls to time, median reported (default 3)
               --expect-id ID        fail unless the pull returns this image ID (sha256:...)
+              --prime REF           pull this unrelated image first, untimed, as a kubelet pulls
+                                    its pause image: the cold pull then meets a daemon that has
+                                    served a pull (for a JVM, one whose pull path is compiled)
               --timeout SECONDS     deadline of each CRI call (default 600)
               --ready-timeout SECONDS
                                     wait this long for the image service to answer (default 60)
@@ -57,6 +61,7 @@ public record PullOptions(String endpoint, String image, String label, long pid,
         int run = 1;
         int warm = 3;
         String expectedId = null;
+        String prime = null;
         long timeout = 600;
         long ready = 60;
         List<String> rest = new ArrayList<>(args);
@@ -75,12 +80,13 @@ public record PullOptions(String endpoint, String image, String label, long pid,
                 case "--run" -> run = (int) number(flag, value);
                 case "--warm-pulls" -> warm = (int) number(flag, value);
                 case "--expect-id" -> expectedId = value;
+                case "--prime" -> prime = value;
                 case "--timeout" -> timeout = number(flag, value);
                 case "--ready-timeout" -> ready = number(flag, value);
                 default -> throw new IllegalArgumentException("unknown flag \"" + flag + "\" (run without arguments for help)");
             }
         }
-        return new PullOptions(endpoint, image, label, pid, run, warm, expectedId, timeout, ready);
+        return new PullOptions(endpoint, image, label, pid, run, warm, expectedId, prime, timeout, ready);
     }
 
     private static long number(String flag, String value) {

@@ -27,7 +27,7 @@ class PullBenchmarkTest {
             TestImage image = TestImages.large(registry, "bench/small", "v1", 1, 1024 * 1024, 3);
             try (InMemoryCriServer runtime = new InMemoryCriServer(dir, image.imageId(), 300)) {
                 PullOptions options = new PullOptions(runtime.endpoint(), image.reference(), null,
-                        ProcessHandle.current().pid(), 2, 3, image.imageId(), 60, 10);
+                        ProcessHandle.current().pid(), 2, 3, image.imageId(), null, 60, 10);
                 PullResult result = new PullBenchmark(options).run();
                 assertEquals("inmemory", result.label());
                 assertTrue(result.coldSeconds() >= 0.3, result.summary());
@@ -50,7 +50,7 @@ class PullBenchmarkTest {
             TestImage image = TestImages.large(registry, "bench/small", "v1", 1, 64 * 1024, 3);
             try (InMemoryCriServer runtime = new InMemoryCriServer(dir, "sha256:" + "0".repeat(64), 0)) {
                 PullOptions options = new PullOptions(runtime.endpoint(), image.reference(), "x", -1, 1, 1,
-                        image.imageId(), 60, 10);
+                        image.imageId(), null, 60, 10);
                 PullBenchmark.BenchmarkException e = assertThrows(PullBenchmark.BenchmarkException.class,
                         () -> new PullBenchmark(options).run());
                 assertTrue(e.getMessage().contains("registry's image ID is " + image.imageId()), e.getMessage());
@@ -63,13 +63,13 @@ class PullBenchmarkTest {
         try (LocalRegistry registry = LocalRegistry.start()) {
             TestImage image = TestImages.large(registry, "bench/small", "v1", 1, 64 * 1024, 3);
             PullOptions options = new PullOptions("unix://" + dir.resolve("none.sock"), image.reference(), null,
-                    -1, 1, 1, null, 5, 1);
+                    -1, 1, 1, null, null, 5, 1);
             PullBenchmark.BenchmarkException e = assertThrows(PullBenchmark.BenchmarkException.class,
                     () -> new PullBenchmark(options).run());
             assertTrue(e.getMessage().contains("UNAVAILABLE"), e.getMessage());
 
             PullOptions labelled = new PullOptions("unix://" + dir.resolve("none.sock"), image.reference(), "late",
-                    -1, 1, 1, null, 5, 1);
+                    -1, 1, 1, null, null, 5, 1);
             long start = System.nanoTime();
             PullBenchmark.BenchmarkException waited = assertThrows(PullBenchmark.BenchmarkException.class,
                     () -> new PullBenchmark(labelled).run());

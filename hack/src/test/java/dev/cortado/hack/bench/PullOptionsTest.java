@@ -13,9 +13,10 @@ class PullOptionsTest {
     void parsesEveryFlag() {
         PullOptions options = PullOptions.parse(List.of("--endpoint", "unix:///run/x.sock", "--image",
                 "127.0.0.1:5000/bench/large:v1", "--label", "cortado", "--pid", "42", "--run", "3",
-                "--warm-pulls", "5", "--expect-id", "sha256:ab", "--timeout", "30", "--ready-timeout", "9"));
+                "--warm-pulls", "5", "--expect-id", "sha256:ab", "--prime", "127.0.0.1:5000/bench/prime:v1",
+                "--timeout", "30", "--ready-timeout", "9"));
         assertEquals(new PullOptions("unix:///run/x.sock", "127.0.0.1:5000/bench/large:v1", "cortado", 42, 3, 5,
-                "sha256:ab", 30, 9), options);
+                "sha256:ab", "127.0.0.1:5000/bench/prime:v1", 30, 9), options);
     }
 
     @Test
