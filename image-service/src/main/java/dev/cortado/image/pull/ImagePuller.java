@@ -38,8 +38,6 @@ import java.util.logging.Logger;
 public final class ImagePuller {
 
     private static final Logger LOG = Logger.getLogger(ImagePuller.class.getName());
-    static final long MANIFEST_CAP = 4L << 20;
-    static final long CONFIG_CAP = 8L << 20;
 
     private final ImageStore store;
     private final RegistryClient registry;
@@ -133,9 +131,10 @@ public final class ImagePuller {
 
     private byte[] configBlob(RegistrySession session, Descriptor descriptor) throws IOException {
         if (store.content().has(descriptor.digest())) {
-            return store.content().read(descriptor.digest(), CONFIG_CAP);
+            return store.content().read(descriptor.digest(), registry.config().maxConfigBytes());
         }
-        byte[] bytes = session.fetchBlobBytes(descriptor.digest(), descriptor.size(), CONFIG_CAP);
+        byte[] bytes = session.fetchBlobBytes(descriptor.digest(), descriptor.size(),
+                registry.config().maxConfigBytes());
         store.content().write(descriptor.digest(), bytes);
         return bytes;
     }

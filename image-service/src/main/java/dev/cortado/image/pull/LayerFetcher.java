@@ -23,7 +23,6 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.LongConsumer;
 
 /**
  * Turns layer blobs into committed snapshots, a bounded number at a time. Each layer is
@@ -37,16 +36,13 @@ public final class LayerFetcher implements AutoCloseable {
     private final ContentStore content;
     private final SnapshotStore snapshots;
     private final LayerUnpacker unpacker;
-    private final LongConsumer downloadedBytes;
     private final ExecutorService workers;
     private final Map<Digest, CompletableFuture<Snapshot>> inFlight = new ConcurrentHashMap<>();
 
-    public LayerFetcher(ContentStore content, SnapshotStore snapshots, LayerUnpacker unpacker, int parallelism,
-                        LongConsumer downloadedBytes) {
+    public LayerFetcher(ContentStore content, SnapshotStore snapshots, LayerUnpacker unpacker, int parallelism) {
         this.content = content;
         this.snapshots = snapshots;
         this.unpacker = unpacker;
-        this.downloadedBytes = downloadedBytes;
         AtomicInteger count = new AtomicInteger();
         this.workers = new ThreadPoolExecutor(parallelism, parallelism, 60, TimeUnit.SECONDS,
                 new LinkedBlockingQueue<>(), task -> {
@@ -119,7 +115,6 @@ public final class LayerFetcher implements AutoCloseable {
                 }
                 if (ingest != null) {
                     ingest.commit(true);
-                    downloadedBytes.accept(ingest.written());
                 }
             }
             return snapshots.commit(prepared, job.chainId(), job.parentChainId(), job.diffId(), blob, stats.bytesWritten(),

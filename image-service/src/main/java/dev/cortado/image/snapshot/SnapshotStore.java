@@ -153,18 +153,23 @@ public final class SnapshotStore {
      */
     public Snapshot commit(PreparedSnapshot prepared, Digest chainId, Digest parent, Digest diffId, Digest blob,
                            long bytes, long inodes) throws IOException {
-        Snapshot existing = committed.get(chainId);
-        if (existing != null) {
-            abort(prepared);
-            return existing;
-        }
         syscalls.syncfs(prepared.fs());
-        String link = newLinkName();
-        Files.createSymbolicLink(links.resolve(link), Path.of("..", Long.toString(prepared.id()), "fs"));
-        Snapshot snapshot = new Snapshot(chainId, prepared.id(), parent, diffId, blob, link, bytes, inodes,
-                Instant.now());
-        AtomicFiles.write(recordOf(chainId), json.writeValueAsBytes(snapshot));
-        committed.put(chainId, snapshot);
+        Snapshot snapshot;
+        synchronized (this) {
+            Snapshot existing = committed.get(chainId);
+            if (existing != null) {
+                snapshot = existing;
+            } else {
+                String link = newLinkName();
+                Files.createSymbolicLink(links.resolve(link), Path.of("..", Long.toString(prepared.id()), "fs"));
+                snapshot = new Snapshot(chainId, prepared.id(), parent, diffId, blob, link, bytes, inodes,
+                        Instant.now());
+                AtomicFiles.write(recordOf(chainId), json.writeValueAsBytes(snapshot));
+                committed.put(chainId, snapshot);
+                return snapshot;
+            }
+        }
+        abort(prepared);
         return snapshot;
     }
 

@@ -81,8 +81,7 @@ final class Daemon implements AutoCloseable {
         store.collectGarbage();
         RegistryClient registry = new RegistryClient(RegistrySettingsMapping.toRegistryConfig(config.registries()));
         LayerUnpacker unpacker = new LayerUnpacker(syscalls, true);
-        LayerFetcher fetcher = new LayerFetcher(content, snapshots, unpacker, config.maxConcurrentDownloads(),
-                bytes -> { });
+        LayerFetcher fetcher = new LayerFetcher(content, snapshots, unpacker, config.maxConcurrentDownloads());
         ImagePuller puller = new ImagePuller(store, registry, fetcher, Platform.host());
 
         EventLoopGroup boss = new MultiThreadIoEventLoopGroup(1, named("cri-accept"), EpollIoHandler.newFactory());

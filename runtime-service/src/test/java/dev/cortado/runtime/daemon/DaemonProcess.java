@@ -42,7 +42,12 @@ public final class DaemonProcess implements AutoCloseable {
     /** Starts a daemon on {@code dir} and waits until it answers Version. */
     public static DaemonProcess start(Path dir, String... flags) throws IOException, InterruptedException {
         DaemonProcess daemon = launch(dir, flags);
-        daemon.awaitReady();
+        try {
+            daemon.awaitReady();
+        } catch (IOException | InterruptedException | RuntimeException e) {
+            daemon.close();
+            throw e;
+        }
         return daemon;
     }
 
@@ -92,7 +97,6 @@ public final class DaemonProcess implements AutoCloseable {
             }
             Thread.sleep(50);
         }
-        close();
         throw new IOException("daemon not ready after " + READY_TIMEOUT + ":\n" + log());
     }
 

@@ -1,0 +1,60 @@
+package dev.cortado.runtime.daemon;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.cortado.runtime.config.ConfigException;
+import dev.cortado.runtime.config.DaemonConfig;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class CommandLineTest {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void flagsOverrideTheFileWhichOverridesDefaults() throws Exception {
+        Path file = dir.resolve("c.toml");
+        Files.writeString(file, "root = \"/from/file\"\nlog_level = \"warn\"\nmax_concurrent_downloads = 7\n");
+        DaemonConfig config = CommandLine.parse(new String[] {"--config", file.toString(), "--root", "/from/flag",
+                "--max-concurrent-downloads=2"}).config();
+        assertEquals(Path.of("/from/flag"), config.root());
+        assertEquals("warn", config.logLevel());
+        assertEquals(2, config.maxConcurrentDownloads());
+        assertEquals(Path.of("/run/cortado/cortado.sock"), config.socket());
+    }
+
+    @Test
+    void movingTheStateMovesTheSocketUnlessItIsGiven() throws Exception {
+        assertEquals(Path.of("/tmp/s/cortado.sock"),
+                CommandLine.parse(new String[] {"--state", "/tmp/s"}).config().socket());
+        assertEquals(Path.of("/tmp/x.sock"),
+                CommandLine.parse(new String[] {"--state", "/tmp/s", "--socket", "/tmp/x.sock"}).config().socket());
+    }
+
+    @Test
+    void helpAndVersionNeedNoConfiguration() throws Exception {
+        assertTrue(CommandLine.parse(new String[] {"--help"}).help());
+        assertTrue(CommandLine.parse(new String[] {"-h", "--root", "relative"}).help());
+        assertTrue(CommandLine.parse(new String[] {"--version"}).version());
+    }
+
+    @Test
+    void refusesBadFlagsWithTheirName() {
+        assertMessage(new String[] {"--root"}, "flag --root needs a value");
+        assertMessage(new String[] {"--root", "relative"}, "--root must be an absolute path");
+        assertMessage(new String[] {"--bogus"}, "unknown flag \"--bogus\"");
+        assertMessage(new String[] {"--config", dir.resolve("absent.toml").toString()}, "does not exist");
+        assertMessage(new String[] {"--max-concurrent-downloads", "lots"}, "from 1 to 64");
+        assertMessage(new String[] {"--log-level", "chatty"}, "--log-level");
+    }
+
+    private static void assertMessage(String[] args, String expected) {
+        ConfigException e = assertThrows(ConfigException.class, () -> CommandLine.parse(args));
+        assertTrue(e.getMessage().contains(expected), e.getMessage());
+    }
+}
