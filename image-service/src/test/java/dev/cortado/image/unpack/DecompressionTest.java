@@ -1,5 +1,6 @@
 package dev.cortado.image.unpack;
 
+import dev.cortado.hack.files.FileFacts;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;

@@ -1,10 +1,11 @@
 package dev.cortado.image.unpack;
 
-import static dev.cortado.image.unpack.FileFacts.exists;
-import static dev.cortado.image.unpack.FileFacts.mode;
-import static dev.cortado.image.unpack.FileFacts.nlink;
-import static dev.cortado.image.unpack.FileFacts.snapshot;
-import static dev.cortado.image.unpack.FileFacts.uid;
+import dev.cortado.hack.files.FileFacts;
+import static dev.cortado.hack.files.FileFacts.exists;
+import static dev.cortado.hack.files.FileFacts.mode;
+import static dev.cortado.hack.files.FileFacts.nlink;
+import static dev.cortado.hack.files.FileFacts.snapshot;
+import static dev.cortado.hack.files.FileFacts.uid;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;

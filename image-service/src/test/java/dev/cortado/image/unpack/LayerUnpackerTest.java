@@ -1,12 +1,13 @@
 package dev.cortado.image.unpack;
 
-import static dev.cortado.image.unpack.FileFacts.exists;
-import static dev.cortado.image.unpack.FileFacts.gid;
-import static dev.cortado.image.unpack.FileFacts.inode;
-import static dev.cortado.image.unpack.FileFacts.mode;
-import static dev.cortado.image.unpack.FileFacts.mtime;
-import static dev.cortado.image.unpack.FileFacts.rdev;
-import static dev.cortado.image.unpack.FileFacts.uid;
+import dev.cortado.hack.files.FileFacts;
+import static dev.cortado.hack.files.FileFacts.exists;
+import static dev.cortado.hack.files.FileFacts.gid;
+import static dev.cortado.hack.files.FileFacts.inode;
+import static dev.cortado.hack.files.FileFacts.mode;
+import static dev.cortado.hack.files.FileFacts.mtime;
+import static dev.cortado.hack.files.FileFacts.rdev;
+import static dev.cortado.hack.files.FileFacts.uid;
 import static dev.cortado.image.unpack.TarBuilder.T0;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;

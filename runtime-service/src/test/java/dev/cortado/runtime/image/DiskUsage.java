@@ -1,5 +1,6 @@
 package dev.cortado.runtime.image;
 
+import dev.cortado.hack.files.FileFacts;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;

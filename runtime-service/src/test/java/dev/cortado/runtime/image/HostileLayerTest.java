@@ -1,5 +1,6 @@
 package dev.cortado.runtime.image;
 
+import dev.cortado.hack.files.FileFacts;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -138,7 +139,7 @@ class HostileLayerTest {
     private record HostFile(Path path, byte[] bytes, long inode, int links, Object ctime, Object mtime) {
 
         static HostFile of(Path path) throws Exception {
-            return new HostFile(path, Files.readAllBytes(path), FileFacts.inode(path), FileFacts.links(path),
+            return new HostFile(path, Files.readAllBytes(path), FileFacts.inode(path), FileFacts.nlink(path),
                     Files.getAttribute(path, "unix:ctime"), Files.getLastModifiedTime(path));
         }
 

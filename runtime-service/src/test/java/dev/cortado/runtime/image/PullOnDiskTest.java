@@ -1,5 +1,6 @@
 package dev.cortado.runtime.image;
 
+import dev.cortado.hack.files.FileFacts;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -46,7 +47,7 @@ class PullOnDiskTest {
     private static LocalRegistry registry;
     private static TestDaemon daemon;
     private static StoreLayout store;
-    private final FileFacts facts = new FileFacts();
+    private final Xattrs xattrs = new Xattrs();
 
     @BeforeAll
     static void start() throws Exception {
@@ -126,14 +127,14 @@ class PullOnDiskTest {
         assertEquals("b\n", Files.readString(middle.resolve("data/sub/b.txt")));
         assertEquals("old config\n", Files.readString(middle.resolve("opt/app/config.txt")));
         assertEquals("x\n", Files.readString(middle.resolve("opt/app/old/x.txt")));
-        assertEquals(null, facts.xattr(middle.resolve("opt/app"), "trusted.overlay.opaque"));
+        assertEquals(null, xattrs.get(middle.resolve("opt/app"), "trusted.overlay.opaque"));
 
         Path whiteout = top.resolve("etc/motd");
         assertEquals(FileFacts.S_IFCHR, FileFacts.fileType(whiteout), "a whiteout is a character device");
         assertEquals(0L, FileFacts.rdev(whiteout), "with device number 0:0");
         assertEquals(0, FileFacts.uid(whiteout));
         assertEquals(0, FileFacts.gid(whiteout));
-        assertArrayEquals("y".getBytes(StandardCharsets.US_ASCII), facts.xattr(top.resolve("opt/app"), "trusted.overlay.opaque"));
+        assertArrayEquals("y".getBytes(StandardCharsets.US_ASCII), xattrs.get(top.resolve("opt/app"), "trusted.overlay.opaque"));
         assertEquals(0750, FileFacts.permissions(top.resolve("opt/app")));
         assertEquals("new config\n", Files.readString(top.resolve("opt/app/new.txt")));
         assertEquals("a from layer 3\n", Files.readString(top.resolve("data/a.txt")));
@@ -163,7 +164,7 @@ class PullOnDiskTest {
         assertEquals("hello special\n", Files.readString(file));
         assertEquals(TestImages.SPECIAL_MTIME, FileFacts.mtime(file));
         assertEquals(FileFacts.inode(file), FileFacts.inode(dir.resolve("hardlink.txt")), "a hardlink shares the inode");
-        assertEquals(2, FileFacts.links(file));
+        assertEquals(2, FileFacts.nlink(file));
 
         assertEquals(Path.of("file.txt"), Files.readSymbolicLink(dir.resolve("rel-link")));
         assertEquals(Path.of("/special/file.txt"), Files.readSymbolicLink(dir.resolve("abs-link")));
@@ -175,8 +176,8 @@ class PullOnDiskTest {
         assertTrue(Files.isDirectory(dir.resolve("setgid-dir")));
         assertEquals(01777, FileFacts.permissions(dir.resolve("sticky-dir")));
 
-        assertArrayEquals("test".getBytes(StandardCharsets.UTF_8), facts.xattr(dir.resolve("xattr.txt"), "user.cortado"));
-        assertArrayEquals(TestImages.CAP_NET_BIND_SERVICE_XATTR, facts.xattr(dir.resolve("cap-file"), "security.capability"));
+        assertArrayEquals("test".getBytes(StandardCharsets.UTF_8), xattrs.get(dir.resolve("xattr.txt"), "user.cortado"));
+        assertArrayEquals(TestImages.CAP_NET_BIND_SERVICE_XATTR, xattrs.get(dir.resolve("cap-file"), "security.capability"));
         assertEquals(0755, FileFacts.permissions(dir.resolve("cap-file")));
 
         assertEquals(FileFacts.S_IFIFO, FileFacts.fileType(dir.resolve("fifo")));

@@ -1,4 +1,4 @@
-package dev.cortado.image.unpack;
+package dev.cortado.hack.files;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -12,43 +12,58 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Stream;
 
-/** Reads what is on disk without following symlinks, for assertions. */
-final class FileFacts {
+/**
+ * What a path on disk is, read with lstat semantics (never through a symlink), for tests that
+ * check what an unpack or a runtime left on disk.
+ */
+public final class FileFacts {
 
+    public static final int S_IFMT = 0170000;
+    public static final int S_IFCHR = 0020000;
+    public static final int S_IFIFO = 0010000;
     private static final LinkOption NOFOLLOW = LinkOption.NOFOLLOW_LINKS;
 
     private FileFacts() {
     }
 
-    static int mode(Path p) throws IOException {
+    public static int mode(Path p) throws IOException {
         return (Integer) Files.getAttribute(p, "unix:mode", NOFOLLOW);
     }
 
-    static int uid(Path p) throws IOException {
+    /** Permission, setuid, setgid and sticky bits. */
+    public static int permissions(Path p) throws IOException {
+        return mode(p) & 07777;
+    }
+
+    public static int fileType(Path p) throws IOException {
+        return mode(p) & S_IFMT;
+    }
+
+    public static int uid(Path p) throws IOException {
         return (Integer) Files.getAttribute(p, "unix:uid", NOFOLLOW);
     }
 
-    static int gid(Path p) throws IOException {
+    public static int gid(Path p) throws IOException {
         return (Integer) Files.getAttribute(p, "unix:gid", NOFOLLOW);
     }
 
-    static long rdev(Path p) throws IOException {
+    public static long rdev(Path p) throws IOException {
         return (Long) Files.getAttribute(p, "unix:rdev", NOFOLLOW);
     }
 
-    static long inode(Path p) throws IOException {
+    public static long inode(Path p) throws IOException {
         return (Long) Files.getAttribute(p, "unix:ino", NOFOLLOW);
     }
 
-    static int nlink(Path p) throws IOException {
+    public static int nlink(Path p) throws IOException {
         return (Integer) Files.getAttribute(p, "unix:nlink", NOFOLLOW);
     }
 
-    static Instant mtime(Path p) throws IOException {
+    public static Instant mtime(Path p) throws IOException {
         return Files.getLastModifiedTime(p, NOFOLLOW).toInstant();
     }
 
-    static boolean exists(Path p) {
+    public static boolean exists(Path p) {
         return Files.exists(p, NOFOLLOW);
     }
 
@@ -56,7 +71,7 @@ final class FileFacts {
      * Every path under {@code dir} (except {@code skip}) with type, mode, owner, size, mtime and
      * content, so a before/after comparison shows any change at all.
      */
-    static Map<String, String> snapshot(Path dir, Path skip) {
+    public static Map<String, String> snapshot(Path dir, Path skip) {
         Map<String, String> facts = new TreeMap<>();
         try (Stream<Path> paths = Files.walk(dir)) {
             for (Path p : (Iterable<Path>) paths::iterator) {
