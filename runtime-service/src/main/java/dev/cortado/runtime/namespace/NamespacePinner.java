@@ -20,6 +20,8 @@ import java.util.concurrent.atomic.AtomicReference;
  */
 public final class NamespacePinner {
 
+    private static final String[] KINDS = {"netns", "ipcns", "utsns", "pidns"};
+
     private final Namespaces namespaces;
     private final Syscalls syscalls;
     private final Path stateDir;
@@ -88,12 +90,14 @@ public final class NamespacePinner {
         return target.toString();
     }
 
-    /** Drops every pinned namespace of the pod; idempotent. */
-    public void release(PinnedNamespaces pinned) throws IOException {
-        unpin(pinned.net());
-        unpin(pinned.ipc());
-        unpin(pinned.uts());
-        unpin(pinned.pid());
+    /**
+     * Drops every namespace pinned for the pod, including any a crash left pinned before it was
+     * recorded; idempotent.
+     */
+    public void release(String podId) throws IOException {
+        for (String kind : KINDS) {
+            unpin(target(kind, podId).toString());
+        }
     }
 
     private void bind(String source, Path target, List<Path> pinned) throws IOException {
