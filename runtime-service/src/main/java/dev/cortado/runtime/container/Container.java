@@ -1,0 +1,72 @@
+package dev.cortado.runtime.container;
+
+import com.google.protobuf.InvalidProtocolBufferException;
+import dev.cortado.cri.v1.ContainerConfig;
+import dev.cortado.shim.ShimClient;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * A container as the daemon holds it: its immutable config, its current record, the client of
+ * its shim, and a future that completes once its exit has been recorded. Changes are made under
+ * its monitor ({@code synchronized (container)}).
+ */
+public final class Container {
+
+    private final ContainerConfig config;
+    private final ContainerPaths paths;
+    private final ShimClient shim;
+    private final CompletableFuture<ContainerRecord> exited = new CompletableFuture<>();
+    private volatile ContainerRecord record;
+
+    Container(ContainerRecord record, ContainerPaths paths, ShimClient shim) {
+        this.record = record;
+        this.paths = paths;
+        this.shim = shim;
+        try {
+            this.config = ContainerConfig.parseFrom(record.config());
+        } catch (InvalidProtocolBufferException e) {
+            throw new IllegalStateException("container " + record.id() + " has an unreadable config", e);
+        }
+    }
+
+    public String id() {
+        return record.id();
+    }
+
+    public ContainerConfig config() {
+        return config;
+    }
+
+    public ContainerRecord record() {
+        return record;
+    }
+
+    void update(ContainerRecord next) {
+        record = next;
+        if (next.state().equals(ContainerRecord.EXITED)) {
+            exited.complete(next);
+        }
+    }
+
+    public ContainerPaths paths() {
+        return paths;
+    }
+
+    ShimClient shim() {
+        return shim;
+    }
+
+    /** Completes with the exit record once the container has exited and that was recorded. */
+    public CompletableFuture<ContainerRecord> exited() {
+        return exited;
+    }
+
+    public boolean running() {
+        return record.state().equals(ContainerRecord.RUNNING);
+    }
+
+    /** name (attempt n) in pod sandbox, for log lines */
+    public String describe() {
+        return config.getMetadata().getName() + " (" + id().substring(0, 12) + ")";
+    }
+}
