@@ -1,0 +1,33 @@
+package dev.cortado.runtime.oci;
+
+import java.util.List;
+
+/**
+ * The paths hidden from and the paths made read-only for an unprivileged container: the kubelet's
+ * defaults (kept in step with Docker's and containerd's), used when the security context gives
+ * none of its own.
+ */
+public final class MaskedPaths {
+
+    public static final List<String> DEFAULT_MASKED = List.of(
+            "/proc/asound", "/proc/acpi", "/proc/kcore", "/proc/keys", "/proc/latency_stats",
+            "/proc/timer_list", "/proc/timer_stats", "/proc/sched_debug", "/proc/scsi",
+            "/sys/firmware", "/sys/devices/virtual/powercap");
+
+    public static final List<String> DEFAULT_READONLY = List.of(
+            "/proc/bus", "/proc/fs", "/proc/irq", "/proc/sys", "/proc/sysrq-trigger");
+
+    private MaskedPaths() {
+    }
+
+    /** The request's list when it has one (checked), else the default. */
+    public static List<String> choose(List<String> requested, List<String> defaults, String field) {
+        if (requested.isEmpty()) {
+            return defaults;
+        }
+        for (int i = 0; i < requested.size(); i++) {
+            InvalidField.absolutePath(field + "[" + i + "]", requested.get(i));
+        }
+        return List.copyOf(requested);
+    }
+}
