@@ -2,6 +2,7 @@ package dev.cortado.runtime.container;
 
 import com.google.protobuf.InvalidProtocolBufferException;
 import dev.cortado.cri.v1.ContainerConfig;
+import dev.cortado.runtime.oci.ContainerSpec;
 import dev.cortado.shim.ShimClient;
 import java.util.concurrent.CompletableFuture;
 
@@ -17,6 +18,7 @@ public final class Container {
     private final ShimClient shim;
     private final CompletableFuture<ContainerRecord> exited = new CompletableFuture<>();
     private volatile ContainerRecord record;
+    private volatile ContainerSpec spec;
 
     Container(ContainerRecord record, ContainerPaths paths, ShimClient shim) {
         this.record = record;
@@ -48,11 +50,25 @@ public final class Container {
         }
     }
 
+    /** How it was set up, once known (after create, or rebuilt after a restart). */
+    ContainerSpec spec() {
+        return spec;
+    }
+
+    void spec(ContainerSpec built) {
+        this.spec = built;
+    }
+
     public ContainerPaths paths() {
         return paths;
     }
 
     ShimClient shim() {
+        return shim;
+    }
+
+    /** Its shim's control client, for requests the service makes directly (reopen the log). */
+    public ShimClient shimClient() {
         return shim;
     }
 

@@ -17,12 +17,16 @@ import dev.cortado.runtime.cgroup.CgroupLayout;
 import dev.cortado.runtime.mount.OverlayMounter;
 import dev.cortado.runtime.oci.BuiltSpec;
 import dev.cortado.runtime.oci.ContainerRequest;
+import dev.cortado.runtime.oci.ContainerSpec;
 import dev.cortado.runtime.oci.SpecBuilder;
 import dev.cortado.runtime.sandbox.Sandbox;
 import dev.cortado.runtime.sandbox.SandboxManager;
 import dev.cortado.runtime.state.Ids;
 import dev.cortado.runtime.state.RecordStore;
+import dev.cortado.shim.ExecResult;
 import dev.cortado.shim.ShimClient;
+import dev.cortado.shim.plan.InitPlan;
+import java.time.Duration;
 import dev.cortado.shim.ShimCreateRequest;
 import dev.cortado.shim.ShimHandle;
 import dev.cortado.shim.ShimLauncher;
@@ -52,6 +56,8 @@ public final class ContainerManager {
 
     private static final Logger LOG = Logger.getLogger(ContainerManager.class.getName());
     static final long CONFIG_CAP = 8L << 20;
+    /** Per stream: both together stay under the kubelet's 16 MiB message limit. */
+    static final int EXEC_OUTPUT_CAP = 7 << 20;
 
     private final Path root;
     private final Path state;
@@ -64,6 +70,7 @@ public final class ContainerManager {
     private final ContainerLifecycle lifecycle;
     private final CgroupLayout cgroups;
     private final ObjectMapper json = Json.newMapper();
+    private final InitPlanWriter planWriter = new InitPlanWriter();
     private final Map<String, Container> containers = new ConcurrentHashMap<>();
     /** sandbox id + "/" + name + "/" + attempt to the container id holding it. */
     private final Map<String, String> names = new ConcurrentHashMap<>();
@@ -130,13 +137,10 @@ public final class ContainerManager {
             prepareLayers(paths, sandbox, config, chain);
             mountRootfs(paths, chain);
             cgroup.create();
-            ExecutionConfig execution = imageConfig(image).config();
-            BuiltSpec built = specs.build(new ContainerRequest(id, sandbox.id(), config, podConfig, execution,
-                    paths.rootfs(), ContainerNamespaces.of(sandbox, config, this::pidNamespaceOf),
-                    ContainerNamespaces.podFiles(sandbox), ContainerNamespaces.placement(cgroup, cgroups),
-                    logPath.isEmpty() ? null : Path.of(logPath)));
+            BuiltSpec built = specs.build(request(container, sandbox, image));
+            container.spec(built.spec());
             AtomicFiles.write(paths.configJson(), json.writeValueAsBytes(built.config()));
-            InitPlanWriter.writeFile(built.plan(), paths.plan());
+            planWriter.write(built.plan(), paths.plan());
             if (!logPath.isEmpty()) {
                 Files.createDirectories(Path.of(logPath).getParent());
             }
@@ -159,6 +163,33 @@ public final class ContainerManager {
         LOG.info("container created: " + container.describe() + " in pod " + sandbox.describe() + " image "
                 + config.getImage().getImage());
         return container;
+    }
+
+    private ContainerRequest request(Container container, Sandbox sandbox, ImageRecord image) throws IOException {
+        ContainerRecord record = container.record();
+        ExecutionConfig execution = imageConfig(container, image).config();
+        Cgroup cgroup = new Cgroup(cgroups, record.cgroup());
+        return new ContainerRequest(record.id(), sandbox.id(), container.config(), sandbox.config(), execution,
+                container.paths().rootfs(), ContainerNamespaces.of(sandbox, container.config(), this::pidNamespaceOf),
+                ContainerNamespaces.podFiles(sandbox), ContainerNamespaces.placement(cgroup, cgroups),
+                record.logPath().isEmpty() ? null : Path.of(record.logPath()));
+    }
+
+    /** The container's spec: kept from create, or decided again after a daemon restart. */
+    ContainerSpec spec(Container container) throws IOException {
+        ContainerSpec known = container.spec();
+        if (known != null) {
+            return known;
+        }
+        ImageRecord image = images.list().stream().filter(i -> i.id().toString().equals(container.record().imageId()))
+                .findFirst().orElse(null);
+        if (image == null && !Files.exists(container.paths().imageConfig())) {
+            throw new CriException(Status.Code.FAILED_PRECONDITION, "the image of container " + container.describe()
+                    + " was removed and its config was not kept; its settings cannot be rebuilt");
+        }
+        ContainerSpec rebuilt = specs.describe(request(container, sandboxes.get(container.record().sandboxId()), image));
+        container.spec(rebuilt);
+        return rebuilt;
     }
 
     private void prepareLayers(ContainerPaths paths, Sandbox sandbox, ContainerConfig config, List<Snapshot> chain)
@@ -198,8 +229,20 @@ public final class ContainerManager {
         return false;
     }
 
-    private ImageConfig imageConfig(ImageRecord image) throws IOException {
-        return ImageConfig.parse(images.content().read(image.id(), CONFIG_CAP), image.id().toString());
+    /**
+     * The image's config: kept in the bundle at create, so that the container's settings can be
+     * decided again after a restart even if the image was removed meanwhile.
+     */
+    private ImageConfig imageConfig(Container container, ImageRecord image) throws IOException {
+        Path kept = container.paths().imageConfig();
+        byte[] bytes;
+        if (Files.exists(kept)) {
+            bytes = Files.readAllBytes(kept);
+        } else {
+            bytes = images.content().read(image.id(), CONFIG_CAP);
+            AtomicFiles.write(kept, bytes);
+        }
+        return ImageConfig.parse(bytes, image.id().toString());
     }
 
     /** The kubelet gives a directory per pod and a path per container relative to it. */
@@ -271,6 +314,52 @@ public final class ContainerManager {
             step.run();
         } catch (IOException e) {
             failures.add(e);
+        }
+    }
+
+    /** The container's overlay lowerdirs, top first: its init layer, then the image's layers. */
+    public List<String> lowerDirs(Container container) {
+        List<String> dirs = new ArrayList<>();
+        dirs.add(container.paths().init().toString());
+        Digest top = Digest.parse(container.record().topChainId());
+        if (images.snapshots().get(top).isPresent()) {
+            images.snapshots().chain(top).forEach(s -> dirs.add(images.snapshots().fs(s).toString()));
+        }
+        return dirs;
+    }
+
+    /** The signal StopContainer sends first: the kubelet's choice, the image's, or SIGTERM. */
+    public int stopSignal(Container container) {
+        String imageSignal = null;
+        Path kept = container.paths().imageConfig();
+        try {
+            if (Files.exists(kept)) {
+                imageSignal = ImageConfig.parse(Files.readAllBytes(kept), container.record().imageId()).config()
+                        .stopSignal();
+            }
+        } catch (IOException unreadable) {
+            LOG.warning("container " + container.describe() + ": cannot read its image config for the stop signal: "
+                    + unreadable.getMessage());
+        }
+        return StopSignals.resolve(container.config().getStopSignal(), imageSignal);
+    }
+
+    /** Runs a command in a running container and returns its exit code and output. */
+    public ExecResult execSync(Container container, List<String> command, Duration timeout) throws IOException {
+        if (command.isEmpty()) {
+            throw CriException.invalid("cmd is required");
+        }
+        if (!container.running()) {
+            throw new CriException(Status.Code.FAILED_PRECONDITION, "container " + container.describe()
+                    + " is not running");
+        }
+        InitPlan plan = ExecPlans.of(spec(container), container.record().initPid(), command, false);
+        Path planFile = container.paths().bundle().resolve("exec-" + Ids.newId().substring(0, 16) + ".plan");
+        planWriter.write(plan, planFile);
+        try {
+            return container.shim().exec(planFile, timeout, EXEC_OUTPUT_CAP);
+        } finally {
+            Files.deleteIfExists(planFile);
         }
     }
 

@@ -38,6 +38,11 @@ public record ContainerPaths(Path layers, Path bundle, Path shimSocket) {
         return bundle.resolve("init.plan");
     }
 
+    /** The image's config blob, kept for the container's whole life. */
+    public Path imageConfig() {
+        return bundle.resolve("image-config.json");
+    }
+
     public Path exitFile() {
         return bundle.resolve("exit");
     }
