@@ -118,6 +118,17 @@ class RootfsPathTest {
     }
 
     @Test
+    void climbingBackOutOfAMissingNameStillChecksWhatFollows() throws IOException {
+        Path hostEtc = dir.resolve("etc");
+        tree.link("etc", hostEtc.toString());
+        assertEquals(rootfs.resolve(hostEtc.toString().substring(1)).resolve("shadow"),
+                paths.resolve("/nothing/../etc/shadow"));
+        assertEquals(rootfs.resolve(hostEtc.toString().substring(1)).resolve("shadow"),
+                paths.resolve("/etc/missing/../../etc/shadow"));
+        assertFalse(paths.readRegularFile("/nothing/../etc/shadow", 1024).isPresent(), "the host's file must not be read");
+    }
+
+    @Test
     void onlyRegularFilesWithinTheSizeAreRead() throws Exception {
         tree.dir("etc/passwd");
         IOException directory = assertThrows(IOException.class, () -> paths.readRegularFile("/etc/passwd", 1024));
