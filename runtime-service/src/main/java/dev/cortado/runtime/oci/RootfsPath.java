@@ -54,8 +54,9 @@ public final class RootfsPath {
     public Path resolve(String containerPath) throws IOException {
         Deque<String> pending = new ArrayDeque<>(names(containerPath));
         List<String> done = new ArrayList<>();
+        // how many leading names of done are known to exist and not to be links
+        int verified = 0;
         int links = 0;
-        boolean missing = false;
         while (!pending.isEmpty()) {
             String name = pending.removeFirst();
             if (name.isEmpty() || name.equals(".")) {
@@ -65,40 +66,42 @@ public final class RootfsPath {
                 if (!done.isEmpty()) {
                     done.remove(done.size() - 1);
                 }
+                verified = Math.min(verified, done.size());
                 continue;
             }
             done.add(name);
-            if (missing) {
-                continue;
+            if (done.size() - 1 > verified) {
+                continue; // under a missing name: nothing on disk to look at
             }
             Path here = join(done);
             BasicFileAttributes attributes;
             try {
                 attributes = Files.readAttributes(here, BasicFileAttributes.class, NOFOLLOW);
             } catch (NoSuchFileException e) {
-                missing = true;
                 continue;
             } catch (FileSystemException e) {
                 if (isNotADirectory(e)) {
-                    missing = true;
                     continue;
                 }
                 throw e;
             }
-            if (attributes.isSymbolicLink()) {
-                if (++links > MAX_LINKS) {
-                    throw new IOException(containerPath + ": more than " + MAX_LINKS
-                            + " symbolic links on the way (a link loop in the image?)");
-                }
-                String target = Files.readSymbolicLink(here).toString();
-                done.remove(done.size() - 1);
-                if (target.startsWith("/")) {
-                    done.clear();
-                }
-                List<String> expansion = names(target);
-                for (int i = expansion.size() - 1; i >= 0; i--) {
-                    pending.addFirst(expansion.get(i));
-                }
+            if (!attributes.isSymbolicLink()) {
+                verified = done.size();
+                continue;
+            }
+            if (++links > MAX_LINKS) {
+                throw new IOException(containerPath + ": more than " + MAX_LINKS
+                        + " symbolic links on the way (a link loop in the image?)");
+            }
+            String target = Files.readSymbolicLink(here).toString();
+            done.remove(done.size() - 1);
+            if (target.startsWith("/")) {
+                done.clear();
+            }
+            verified = Math.min(verified, done.size());
+            List<String> expansion = names(target);
+            for (int i = expansion.size() - 1; i >= 0; i--) {
+                pending.addFirst(expansion.get(i));
             }
         }
         return join(done);
