@@ -33,7 +33,7 @@ import java.util.logging.Logger;
 public final class ContainerLifecycle {
 
     private static final Logger LOG = Logger.getLogger(ContainerLifecycle.class.getName());
-    static final int SIGKILL = 9;
+    public static final int SIGKILL = 9;
     static final int SIGTERM = 15;
     /** How long a SIGKILLed container may take to be reported gone. */
     static final long KILL_WAIT_SECONDS = 10;

@@ -11,6 +11,21 @@ import dev.cortado.image.store.ImageCatalog;
 import dev.cortado.image.store.ImageStore;
 import dev.cortado.image.unpack.LayerUnpacker;
 import dev.cortado.linux.Syscalls;
+import dev.cortado.linux.MountApi;
+import dev.cortado.linux.Namespaces;
+import dev.cortado.runtime.cgroup.CgroupLayout;
+import dev.cortado.runtime.container.ContainerLifecycle;
+import dev.cortado.runtime.container.ContainerManager;
+import dev.cortado.runtime.container.ContainerRecord;
+import dev.cortado.runtime.mount.OverlayMounter;
+import dev.cortado.runtime.namespace.NamespacePinner;
+import dev.cortado.runtime.oci.HostFacts;
+import dev.cortado.runtime.oci.SpecBuilder;
+import dev.cortado.runtime.sandbox.SandboxManager;
+import dev.cortado.runtime.sandbox.SandboxRecord;
+import dev.cortado.runtime.sandbox.ShimPodInits;
+import dev.cortado.runtime.state.RecordStore;
+import dev.cortado.shim.ShimLauncher;
 import dev.cortado.runtime.config.DaemonConfig;
 import dev.cortado.runtime.service.RuntimeReadiness;
 import dev.cortado.runtime.service.RuntimeServiceImpl;
@@ -73,16 +88,34 @@ final class Daemon implements AutoCloseable {
         FileLock rootLock = Preflight.lockRoot(config.root());
         Preflight.claimSocket(config.socket());
 
+        Path shimBinary = shimBinary();
         Syscalls syscalls = new Syscalls();
+        Namespaces namespaces = new Namespaces();
         ContentStore content = new ContentStore(config.root());
         content.clearIngest();
         SnapshotStore snapshots = new SnapshotStore(config.root(), syscalls);
         ImageStore store = new ImageStore(content, snapshots, new ImageCatalog(config.root()));
-        store.collectGarbage();
         RegistryClient registry = new RegistryClient(RegistrySettingsMapping.toRegistryConfig(config.registries()));
         LayerUnpacker unpacker = new LayerUnpacker(syscalls, true);
         LayerFetcher fetcher = new LayerFetcher(content, snapshots, unpacker, config.maxConcurrentDownloads());
         ImagePuller puller = new ImagePuller(store, registry, fetcher, Platform.host());
+
+        CgroupLayout cgroups = CgroupLayout.detect();
+        ShimLauncher launcher = new ShimLauncher(shimBinary);
+        Path metadata = config.root().resolve("metadata");
+        RecordStore<SandboxRecord> sandboxRecords = new RecordStore<>(metadata.resolve("sandboxes"), SandboxRecord.class);
+        RecordStore<ContainerRecord> containerRecords = new RecordStore<>(metadata.resolve("containers"),
+                ContainerRecord.class);
+        SandboxManager sandboxes = new SandboxManager(sandboxRecords,
+                new NamespacePinner(namespaces, syscalls, config.state()), cgroups, syscalls,
+                new ShimPodInits(launcher, config.state()), config.state());
+        ContainerLifecycle lifecycle = new ContainerLifecycle(containerRecords, cgroups, namespaces);
+        ContainerManager containers = new ContainerManager(config.root(), config.state(), store, sandboxes,
+                new OverlayMounter(new MountApi(namespaces), syscalls), new SpecBuilder(HostFacts.current()), launcher,
+                containerRecords, lifecycle, cgroups);
+        sandboxes.recover();
+        containers.recover();
+        store.collectGarbage();
 
         EventLoopGroup boss = new MultiThreadIoEventLoopGroup(1, named("cri-accept"), EpollIoHandler.newFactory());
         EventLoopGroup workers = new MultiThreadIoEventLoopGroup(2, named("cri-io"), EpollIoHandler.newFactory());
@@ -94,13 +127,34 @@ final class Daemon implements AutoCloseable {
                 .executor(rpcThreads)
                 .maxInboundMessageSize(MAX_MESSAGE_BYTES)
                 .addService(new ImageServiceImpl(store, puller, config.root()))
-                .addService(new RuntimeServiceImpl(version, new RuntimeReadiness(config.toString())))
+                .addService(new RuntimeServiceImpl(version, new RuntimeReadiness(config.toString()), sandboxes,
+                        containers, lifecycle))
                 .build()
                 .start();
         Files.setPosixFilePermissions(config.socket(), PosixFilePermissions.fromString("rw-rw----"));
         LOG.info("cortado " + version + " serving CRI v1 on " + config.socket() + " (root " + config.root()
-                + ", state " + config.state() + ", " + store.list().size() + " images)");
+                + ", state " + config.state() + ", " + store.list().size() + " images, " + sandboxes.all().size()
+                + " pods, " + containers.all().size() + " containers)");
         return new Daemon(config, rootLock, registry, fetcher, boss, workers, rpcThreads, server);
+    }
+
+    /**
+     * The shim binary: {@code -Dcortado.shim}, else {@code libexec/cortado-shim} of the
+     * distribution the launcher runs from ({@code -Dcortado.home}).
+     */
+    static Path shimBinary() throws StartupException {
+        String explicit = System.getProperty("cortado.shim");
+        String home = System.getProperty("cortado.home");
+        Path binary = explicit != null ? Path.of(explicit)
+                : home != null ? Path.of(home, "libexec", "cortado-shim") : null;
+        if (binary == null) {
+            throw new StartupException("cannot find cortado-shim: start cortado with bin/cortado, or pass"
+                    + " -Dcortado.shim=<path>");
+        }
+        if (!Files.isExecutable(binary)) {
+            throw new StartupException("the shim " + binary + " is missing or not executable; rebuild cortado");
+        }
+        return binary;
     }
 
     void awaitTermination() throws InterruptedException {

@@ -17,13 +17,10 @@ public final class RuntimeReadiness {
 
     public List<RuntimeCondition> conditions() {
         return List.of(
-                RuntimeCondition.newBuilder().setType("RuntimeReady").setStatus(false)
-                        .setReason("ContainersNotImplemented")
-                        .setMessage("cortado serves images only: pod sandboxes and containers are not implemented yet")
-                        .build(),
+                RuntimeCondition.newBuilder().setType("RuntimeReady").setStatus(true).build(),
                 RuntimeCondition.newBuilder().setType("NetworkReady").setStatus(false)
                         .setReason("NetworkPluginNotReady")
-                        .setMessage("pod networking (CNI) is not implemented yet")
+                        .setMessage("pod networking (CNI) is not implemented yet: only host-network pods work")
                         .build());
     }
 

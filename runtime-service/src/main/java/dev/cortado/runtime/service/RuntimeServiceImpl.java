@@ -1,6 +1,43 @@
 package dev.cortado.runtime.service;
 
 import dev.cortado.cri.v1.CgroupDriver;
+import dev.cortado.cri.v1.Container;
+import dev.cortado.cri.v1.ContainerStatusRequest;
+import dev.cortado.cri.v1.ContainerStatusResponse;
+import dev.cortado.cri.v1.CreateContainerRequest;
+import dev.cortado.cri.v1.CreateContainerResponse;
+import dev.cortado.cri.v1.ExecSyncRequest;
+import dev.cortado.cri.v1.ExecSyncResponse;
+import dev.cortado.cri.v1.ListContainersRequest;
+import dev.cortado.cri.v1.ListContainersResponse;
+import dev.cortado.cri.v1.ListPodSandboxRequest;
+import dev.cortado.cri.v1.ListPodSandboxResponse;
+import dev.cortado.cri.v1.PodSandbox;
+import dev.cortado.cri.v1.PodSandboxStatusRequest;
+import dev.cortado.cri.v1.PodSandboxStatusResponse;
+import dev.cortado.cri.v1.RemoveContainerRequest;
+import dev.cortado.cri.v1.RemoveContainerResponse;
+import dev.cortado.cri.v1.RemovePodSandboxRequest;
+import dev.cortado.cri.v1.RemovePodSandboxResponse;
+import dev.cortado.cri.v1.ReopenContainerLogRequest;
+import dev.cortado.cri.v1.ReopenContainerLogResponse;
+import dev.cortado.cri.v1.RunPodSandboxRequest;
+import dev.cortado.cri.v1.RunPodSandboxResponse;
+import dev.cortado.cri.v1.StartContainerRequest;
+import dev.cortado.cri.v1.StartContainerResponse;
+import dev.cortado.cri.v1.StopContainerRequest;
+import dev.cortado.cri.v1.StopContainerResponse;
+import dev.cortado.cri.v1.StopPodSandboxRequest;
+import dev.cortado.cri.v1.StopPodSandboxResponse;
+import dev.cortado.cri.v1.StreamContainersRequest;
+import dev.cortado.cri.v1.StreamContainersResponse;
+import dev.cortado.cri.v1.StreamPodSandboxesRequest;
+import dev.cortado.cri.v1.StreamPodSandboxesResponse;
+import dev.cortado.runtime.container.ContainerLifecycle;
+import dev.cortado.runtime.container.ContainerManager;
+import dev.cortado.runtime.sandbox.SandboxManager;
+import io.grpc.stub.StreamObserver;
+import java.util.List;
 import dev.cortado.cri.v1.LinuxRuntimeConfiguration;
 import dev.cortado.cri.v1.RuntimeCondition;
 import dev.cortado.cri.v1.RuntimeConfigRequest;
@@ -21,8 +58,9 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.logging.Logger;
 
 /**
- * The CRI RuntimeService. RPCs not overridden here answer UNIMPLEMENTED with the RPC's full
- * name (grpc's default), never an empty success.
+ * The CRI RuntimeService: each RPC validated and handed to the pod or container operations.
+ * RPCs not overridden here answer UNIMPLEMENTED with the RPC's full name (grpc's default), never
+ * an empty success.
  */
 public final class RuntimeServiceImpl extends RuntimeServiceGrpc.RuntimeServiceImplBase {
 
@@ -30,17 +68,139 @@ public final class RuntimeServiceImpl extends RuntimeServiceGrpc.RuntimeServiceI
     /** The CRI's own version field: the kubelet expects this constant. */
     static final String KUBE_API_VERSION = "0.1.0";
 
+    /** Items per message of the streaming list RPCs: far below the kubelet's 16 MiB limit. */
+    static final int STREAM_PAGE = 500;
+
     private final String runtimeVersion;
     private final RuntimeReadiness readiness;
+    private final PodOperations pods;
+    private final ContainerOperations containers;
     private final AtomicReference<String> podCidr = new AtomicReference<>("");
 
-    public RuntimeServiceImpl(String runtimeVersion, RuntimeReadiness readiness) {
+    public RuntimeServiceImpl(String runtimeVersion, RuntimeReadiness readiness, SandboxManager sandboxes,
+                              ContainerManager containerManager, ContainerLifecycle lifecycle) {
         this.runtimeVersion = runtimeVersion;
         this.readiness = readiness;
+        this.pods = new PodOperations(sandboxes, containerManager, lifecycle);
+        this.containers = new ContainerOperations(containerManager, lifecycle);
     }
 
     @Override
-    public void version(VersionRequest request, io.grpc.stub.StreamObserver<VersionResponse> response) {
+    public void runPodSandbox(RunPodSandboxRequest request, StreamObserver<RunPodSandboxResponse> response) {
+        Rpc.run("RunPodSandbox", response, () -> RunPodSandboxResponse.newBuilder()
+                .setPodSandboxId(pods.run(request)).build());
+    }
+
+    @Override
+    public void stopPodSandbox(StopPodSandboxRequest request, StreamObserver<StopPodSandboxResponse> response) {
+        Rpc.run("StopPodSandbox", response, () -> {
+            pods.stop(request.getPodSandboxId());
+            return StopPodSandboxResponse.getDefaultInstance();
+        });
+    }
+
+    @Override
+    public void removePodSandbox(RemovePodSandboxRequest request,
+                                 StreamObserver<RemovePodSandboxResponse> response) {
+        Rpc.run("RemovePodSandbox", response, () -> {
+            pods.remove(request.getPodSandboxId());
+            return RemovePodSandboxResponse.getDefaultInstance();
+        });
+    }
+
+    @Override
+    public void podSandboxStatus(PodSandboxStatusRequest request,
+                                 StreamObserver<PodSandboxStatusResponse> response) {
+        Rpc.run("PodSandboxStatus", response, () -> pods.status(request));
+    }
+
+    @Override
+    public void listPodSandbox(ListPodSandboxRequest request, StreamObserver<ListPodSandboxResponse> response) {
+        Rpc.run("ListPodSandbox", response, () -> ListPodSandboxResponse.newBuilder()
+                .addAllItems(pods.list(request.getFilter())).build());
+    }
+
+    @Override
+    public void streamPodSandboxes(StreamPodSandboxesRequest request,
+                                   StreamObserver<StreamPodSandboxesResponse> response) {
+        Rpc.stream("StreamPodSandboxes", response, () -> {
+            List<PodSandbox> items = pods.list(request.getFilter());
+            for (int from = 0; from < items.size() || from == 0; from += STREAM_PAGE) {
+                response.onNext(StreamPodSandboxesResponse.newBuilder()
+                        .addAllPodSandboxes(items.subList(from, Math.min(items.size(), from + STREAM_PAGE))).build());
+            }
+        });
+    }
+
+    @Override
+    public void createContainer(CreateContainerRequest request, StreamObserver<CreateContainerResponse> response) {
+        Rpc.run("CreateContainer", response, () -> CreateContainerResponse.newBuilder()
+                .setContainerId(containers.create(request)).build());
+    }
+
+    @Override
+    public void startContainer(StartContainerRequest request, StreamObserver<StartContainerResponse> response) {
+        Rpc.run("StartContainer", response, () -> {
+            containers.start(request.getContainerId());
+            return StartContainerResponse.getDefaultInstance();
+        });
+    }
+
+    @Override
+    public void stopContainer(StopContainerRequest request, StreamObserver<StopContainerResponse> response) {
+        Rpc.run("StopContainer", response, () -> {
+            containers.stop(request.getContainerId(), request.getTimeout());
+            return StopContainerResponse.getDefaultInstance();
+        });
+    }
+
+    @Override
+    public void removeContainer(RemoveContainerRequest request, StreamObserver<RemoveContainerResponse> response) {
+        Rpc.run("RemoveContainer", response, () -> {
+            containers.remove(request.getContainerId());
+            return RemoveContainerResponse.getDefaultInstance();
+        });
+    }
+
+    @Override
+    public void containerStatus(ContainerStatusRequest request, StreamObserver<ContainerStatusResponse> response) {
+        Rpc.run("ContainerStatus", response, () -> containers.status(request));
+    }
+
+    @Override
+    public void listContainers(ListContainersRequest request, StreamObserver<ListContainersResponse> response) {
+        Rpc.run("ListContainers", response, () -> ListContainersResponse.newBuilder()
+                .addAllContainers(containers.list(request.getFilter())).build());
+    }
+
+    @Override
+    public void streamContainers(StreamContainersRequest request,
+                                 StreamObserver<StreamContainersResponse> response) {
+        Rpc.stream("StreamContainers", response, () -> {
+            List<Container> items = containers.list(request.getFilter());
+            for (int from = 0; from < items.size() || from == 0; from += STREAM_PAGE) {
+                response.onNext(StreamContainersResponse.newBuilder()
+                        .addAllContainers(items.subList(from, Math.min(items.size(), from + STREAM_PAGE))).build());
+            }
+        });
+    }
+
+    @Override
+    public void reopenContainerLog(ReopenContainerLogRequest request,
+                                   StreamObserver<ReopenContainerLogResponse> response) {
+        Rpc.run("ReopenContainerLog", response, () -> {
+            containers.reopenLog(request.getContainerId());
+            return ReopenContainerLogResponse.getDefaultInstance();
+        });
+    }
+
+    @Override
+    public void execSync(ExecSyncRequest request, StreamObserver<ExecSyncResponse> response) {
+        Rpc.run("ExecSync", response, () -> containers.execSync(request));
+    }
+
+    @Override
+    public void version(VersionRequest request, StreamObserver<VersionResponse> response) {
         Rpc.run("Version", response, () -> VersionResponse.newBuilder()
                 .setVersion(KUBE_API_VERSION)
                 .setRuntimeName("cortado")
@@ -50,7 +210,7 @@ public final class RuntimeServiceImpl extends RuntimeServiceGrpc.RuntimeServiceI
     }
 
     @Override
-    public void status(StatusRequest request, io.grpc.stub.StreamObserver<StatusResponse> response) {
+    public void status(StatusRequest request, StreamObserver<StatusResponse> response) {
         Rpc.run("Status", response, () -> {
             RuntimeStatus.Builder status = RuntimeStatus.newBuilder();
             for (RuntimeCondition condition : readiness.conditions()) {
@@ -74,7 +234,7 @@ public final class RuntimeServiceImpl extends RuntimeServiceGrpc.RuntimeServiceI
 
     @Override
     public void runtimeConfig(RuntimeConfigRequest request,
-                              io.grpc.stub.StreamObserver<RuntimeConfigResponse> response) {
+                              StreamObserver<RuntimeConfigResponse> response) {
         Rpc.run("RuntimeConfig", response, () -> RuntimeConfigResponse.newBuilder()
                 .setLinux(LinuxRuntimeConfiguration.newBuilder().setCgroupDriver(CgroupDriver.CGROUPFS))
                 .build());
@@ -82,7 +242,7 @@ public final class RuntimeServiceImpl extends RuntimeServiceGrpc.RuntimeServiceI
 
     @Override
     public void updateRuntimeConfig(UpdateRuntimeConfigRequest request,
-                                    io.grpc.stub.StreamObserver<UpdateRuntimeConfigResponse> response) {
+                                    StreamObserver<UpdateRuntimeConfigResponse> response) {
         Rpc.run("UpdateRuntimeConfig", response, () -> {
             String cidr = request.getRuntimeConfig().getNetworkConfig().getPodCidr();
             if (!cidr.isEmpty() && !cidr.equals(podCidr.getAndSet(cidr))) {
