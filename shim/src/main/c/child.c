@@ -11,6 +11,7 @@
 #include <sys/ioctl.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -55,18 +56,47 @@ static void await(const struct child_ctx *ctx, char expected)
 static void setup_stdio(const struct child_ctx *ctx)
 {
     const struct child_stdio *io = &ctx->io;
-    if (io->tty_slave >= 0) {
-        if (ioctl(io->tty_slave, TIOCSCTTY, 0) < 0)
-            child_fail(ctx, "set controlling terminal", NULL);
-        for (int fd = 0; fd < 3; fd++)
-            if (dup2(io->tty_slave, fd) < 0)
-                child_fail(ctx, "dup2 tty", NULL);
-        return;
-    }
     int fds[3] = { io->in, io->out, io->err };
     for (int fd = 0; fd < 3; fd++)
         if (fds[fd] >= 0 && dup2(fds[fd], fd) < 0)
             child_fail(ctx, "dup2 stdio", NULL);
+}
+
+/* The pty comes from the container's own devpts (its /dev/ptmx), so ttyname() works inside; the
+ * slave becomes fds 0-2 and the controlling terminal, the master goes to the shim. */
+static void open_console(const struct child_ctx *ctx)
+{
+    int master = open("/dev/ptmx", O_RDWR | O_NOCTTY | O_CLOEXEC);
+    char name[64];
+    if (master < 0 || unlockpt(master) < 0 || ptsname_r(master, name, sizeof name) != 0)
+        child_fail(ctx, "open pty", "/dev/ptmx");
+    int slave = open(name, O_RDWR | O_NOCTTY | O_CLOEXEC);
+    if (slave < 0)
+        child_fail(ctx, "open pty", name);
+    if (ctx->plan->has_user && fchown(slave, ctx->plan->uid, (gid_t)-1) < 0)
+        child_fail(ctx, "chown", name);
+    if (ioctl(slave, TIOCSCTTY, 0) < 0)
+        child_fail(ctx, "set controlling terminal", name);
+    for (int fd = 0; fd < 3; fd++)
+        if (dup2(slave, fd) < 0)
+            child_fail(ctx, "dup2", name);
+    close(slave);
+    char tag = SYNC_TTY;
+    struct iovec iov = { &tag, 1 };
+    union {
+        struct cmsghdr align;
+        char buf[CMSG_SPACE(sizeof(int))];
+    } control = { 0 };
+    struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = control.buf,
+                          .msg_controllen = sizeof control.buf };
+    struct cmsghdr *cmsg = CMSG_FIRSTHDR(&msg);
+    cmsg->cmsg_level = SOL_SOCKET;
+    cmsg->cmsg_type = SCM_RIGHTS;
+    cmsg->cmsg_len = CMSG_LEN(sizeof(int));
+    memcpy(CMSG_DATA(cmsg), &master, sizeof master);
+    if (sendmsg(ctx->sync_fd, &msg, 0) < 0)
+        child_fail(ctx, "send pty", NULL);
+    close(master);
 }
 
 static void set_rlimits(const struct child_ctx *ctx)
@@ -197,6 +227,8 @@ _Noreturn void child_main(const struct child_ctx *ctx)
         setup_filesystem(ctx);
     else
         apply_sysctls(ctx);
+    if (p->tty)
+        open_console(ctx);
     if (p->hostname != NULL && sethostname(p->hostname, strlen(p->hostname)) < 0)
         child_fail(ctx, "sethostname", p->hostname);
     set_rlimits(ctx);

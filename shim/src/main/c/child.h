@@ -6,22 +6,24 @@
 
 #include <stdbool.h>
 
-/* Messages on the sync pipe, child to shim: one write each. */
+/* Messages on the sync socket (SOCK_SEQPACKET, so each is one record), child to shim. */
 #define SYNC_READY 'R'
 #define SYNC_ERROR 'E' /* followed by "<step>: <strerror>" */
+#define SYNC_TTY 'T'   /* carries the pty master (SCM_RIGHTS) */
 /* Bytes on the start pipe, shim to child. */
 #define START_GO 'g'
 #define START_RUN 's'
 
-/* The stdio a child gets: fds to dup onto 0/1/2 (-1 keeps the shim's /dev/null), or a pty slave. */
+/* The stdio a child gets: fds to dup onto 0/1/2 (-1 keeps the shim's /dev/null). With a tty the
+ * child opens the pty itself, inside its own root, and sends the master back. */
 struct child_stdio {
-    int in, out, err, tty_slave;
+    int in, out, err;
 };
 
 struct child_ctx {
     const struct plan *plan;
     struct child_stdio io;
-    int sync_fd;  /* write end */
+    int sync_fd;  /* the child's end of the sync socket */
     int start_fd; /* read end */
     bool is_exec;
 };

@@ -36,6 +36,9 @@ static void write_exit_file(struct shim *s)
 
 void on_init_exit(struct shim *s, int status)
 {
+    /* An exec failure is reported just before the exit: take it first, it answers START. */
+    if (s->sync_fd >= 0)
+        on_init_report(s);
     drain_stdio(s);
     s->state = STATE_STOPPED;
     s->finished_ns = realtime_ns();
@@ -60,12 +63,15 @@ void on_init_exit(struct shim *s, int status)
 void on_init_report(struct shim *s)
 {
     char msg[1100];
-    int r = read_report(s->sync_fd, msg, sizeof msg);
-    if (r == 2 || r == 1)
+    int fd = -1;
+    enum report r = read_report(s->sync_fd, msg, sizeof msg, &fd);
+    if (r == REPORT_TTY)
+        close(fd);
+    if (r == REPORT_AGAIN || r == REPORT_READY || r == REPORT_TTY)
         return;
     close(s->sync_fd);
     s->sync_fd = -1;
-    if (r < 0) {
+    if (r == REPORT_ERROR) {
         s->start_error = strdup(msg);
         char reply[1200];
         snprintf(reply, sizeof reply, "ERR %s", msg);

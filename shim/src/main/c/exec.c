@@ -120,11 +120,11 @@ void exec_request(struct shim *s, struct conn *c, char *args)
     }
     struct exec_job *job = calloc(1, sizeof *job);
     int out[2] = { -1, -1 }, errp[2] = { -1, -1 };
-    if (job == NULL || make_pipe(out) < 0 || make_pipe(errp) < 0) {
+    if (job == NULL || (!plan.tty && make_pipe(out) < 0) || make_pipe(errp) < 0) {
         fail_request(c, "pipe", strerror(errno));
         goto fail;
     }
-    struct child_stdio io = { -1, out[1], errp[1], -1 };
+    struct child_stdio io = { -1, out[1], errp[1] };
     struct launched child;
     if (launch_child(&plan, &io, true, &child, err, sizeof err) < 0) {
         fail_request(c, "", err);
@@ -133,7 +133,8 @@ void exec_request(struct shim *s, struct conn *c, char *args)
     char run = START_RUN;
     write_all(child.start_fd, &run, 1);
     close(child.start_fd);
-    close(out[1]);
+    if (out[1] >= 0)
+        close(out[1]);
     close(errp[1]);
     set_nonblock(child.sync_fd);
     job->pid = child.pid;
@@ -188,11 +189,18 @@ static void maybe_finish(struct shim *s, struct exec_job *job)
 static bool on_sync(struct shim *s, struct exec_job *job)
 {
     char msg[1100];
-    int r = read_report(job->sync_fd, msg, sizeof msg);
-    if (r == 2 || r == 1)
+    int fd = -1;
+    enum report r = read_report(job->sync_fd, msg, sizeof msg, &fd);
+    if (r == REPORT_TTY && job->out_fd < 0) {
+        set_nonblock(fd);
+        job->out_fd = fd;
+    } else if (r == REPORT_TTY) {
+        close(fd);
+    }
+    if (r == REPORT_AGAIN || r == REPORT_READY || r == REPORT_TTY)
         return true;
     close_fd(&job->sync_fd);
-    if (r < 0) {
+    if (r == REPORT_ERROR) {
         if (job->conn != NULL)
             fail_request(job->conn, "", msg);
         job->conn = NULL;

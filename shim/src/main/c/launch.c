@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -136,8 +137,8 @@ int launch_child(const struct plan *p, const struct child_stdio *io, bool is_exe
                  struct launched *out, char *err, size_t errlen)
 {
     int syncp[2], startp[2];
-    if (pipe2(syncp, O_CLOEXEC) < 0) {
-        describe(err, errlen, "pipe", NULL);
+    if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, syncp) < 0) {
+        describe(err, errlen, "socketpair", NULL);
         return -1;
     }
     if (pipe2(startp, O_CLOEXEC) < 0) {
@@ -147,6 +148,7 @@ int launch_child(const struct plan *p, const struct child_stdio *io, bool is_exe
         return -1;
     }
     struct child_ctx ctx = { p, *io, syncp[1], startp[0], is_exec };
+    /* The child keeps one end; the shim closes it below so EOF means the child is gone or execed. */
     pid_t pid;
     if (p->njoins > 0) {
         pid = clone_via_helper(&ctx, err, errlen);
@@ -179,22 +181,37 @@ int launch_child(const struct plan *p, const struct child_stdio *io, bool is_exe
     return -1;
 }
 
-int read_report(int sync_fd, char *msg, size_t msglen)
+enum report read_report(int sync_fd, char *msg, size_t msglen, int *fd)
 {
     char buf[1100];
+    struct iovec iov = { buf, sizeof buf - 1 };
+    union {
+        struct cmsghdr align;
+        char buf[CMSG_SPACE(sizeof(int))];
+    } control;
+    struct msghdr m = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = control.buf,
+                        .msg_controllen = sizeof control.buf };
     ssize_t n;
     do
-        n = read(sync_fd, buf, sizeof buf - 1);
+        n = recvmsg(sync_fd, &m, MSG_CMSG_CLOEXEC);
     while (n < 0 && errno == EINTR);
     if (n < 0 && errno == EAGAIN)
-        return 2;
+        return REPORT_AGAIN;
     if (n <= 0)
-        return 0;
-    if (buf[0] == SYNC_READY && n == 1)
-        return 1;
+        return REPORT_EOF;
+    struct cmsghdr *c = CMSG_FIRSTHDR(&m);
+    int passed = -1;
+    if (c != NULL && c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS)
+        memcpy(&passed, CMSG_DATA(c), sizeof passed);
+    if (buf[0] == SYNC_TTY && passed >= 0) {
+        *fd = passed;
+        return REPORT_TTY;
+    }
+    if (passed >= 0)
+        close(passed);
+    if (buf[0] == SYNC_READY)
+        return REPORT_READY;
     buf[n] = '\0';
-    /* An exec child is told go and start at once, so "ready" may arrive glued to its error. */
-    const char *text = buf[0] == SYNC_READY ? buf + 1 : buf;
-    snprintf(msg, msglen, "%s", text[0] == SYNC_ERROR ? text + 1 : text);
-    return -1;
+    snprintf(msg, msglen, "%s", buf[0] == SYNC_ERROR ? buf + 1 : buf);
+    return REPORT_ERROR;
 }

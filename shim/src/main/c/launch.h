@@ -9,7 +9,7 @@
 
 struct launched {
     pid_t pid;    /* in the shim's PID namespace */
-    int sync_fd;  /* read end of the child's reports */
+    int sync_fd;  /* the shim's end of the sync socket: the child's reports */
     int start_fd; /* write end of go/start */
 };
 
@@ -19,8 +19,15 @@ struct launched {
 int launch_child(const struct plan *plan, const struct child_stdio *io, bool is_exec,
                  struct launched *out, char *err, size_t errlen);
 
-/* Reads one report from the child: 1 ready, 0 EOF (the child execed or exited), -1 an error
- * whose text is in msg, 2 nothing yet (non-blocking pipe). */
-int read_report(int sync_fd, char *msg, size_t msglen);
+enum report {
+    REPORT_AGAIN, /* nothing yet (non-blocking socket) */
+    REPORT_EOF,   /* the child execed (the socket closes on exec) or exited */
+    REPORT_READY, /* at the start barrier */
+    REPORT_TTY,   /* the pty master, in *fd */
+    REPORT_ERROR, /* "<step>: <message>" in msg */
+};
+
+/* Reads one report from the child. */
+enum report read_report(int sync_fd, char *msg, size_t msglen, int *fd);
 
 #endif

@@ -269,10 +269,10 @@ int shim_loop(struct shim *s)
         if (may_exit(s))
             break;
         s->npfds = 0;
-        add_pfd(s, s->signal_fd, POLLIN);
-        add_pfd(s, s->listen_fd, POLLIN);
         if (s->sync_fd >= 0)
             add_pfd(s, s->sync_fd, POLLIN);
+        add_pfd(s, s->signal_fd, POLLIN);
+        add_pfd(s, s->listen_fd, POLLIN);
         for (int i = 0; i < 2; i++)
             if (s->stdio_fd[i] >= 0)
                 add_pfd(s, s->stdio_fd[i], POLLIN);

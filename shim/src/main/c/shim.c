@@ -80,27 +80,12 @@ static void open_socket(struct shim *s)
     s->listen_fd = fd;
 }
 
-static void open_pty(struct shim *s, struct child_stdio *io)
-{
-    int master = posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC);
-    char name[64];
-    if (master < 0 || grantpt(master) < 0 || unlockpt(master) < 0
-            || ptsname_r(master, name, sizeof name) != 0)
-        fail_errno(s, "open pty", NULL);
-    io->tty_slave = open(name, O_RDWR | O_NOCTTY | O_CLOEXEC);
-    if (io->tty_slave < 0)
-        fail_errno(s, "open pty", name);
-    set_nonblock(master);
-    s->stdio_fd[0] = s->pty_master = master;
-}
-
-/* Pipes (or a pty) for the container's stdio; returns the ends the init gets in io. */
+/* Pipes for the container's stdio (a tty comes from the init later); returns the ends the init
+ * gets in io. */
 static void open_stdio(struct shim *s, struct child_stdio *io)
 {
-    *io = (struct child_stdio){ -1, -1, -1, -1 };
-    if (s->plan.tty) {
-        open_pty(s, io);
-    } else {
+    *io = (struct child_stdio){ -1, -1, -1 };
+    if (!s->plan.tty) {
         for (int i = 0; i < 2; i++) {
             int p[2];
             if (pipe2(p, O_CLOEXEC) < 0)
@@ -145,6 +130,25 @@ static void write_pid_file(struct shim *s)
     int n = snprintf(pid, sizeof pid, "%d", (int)getpid());
     if (write_file_durably(path, pid, (size_t)n, 0) < 0)
         fail_errno(s, "pid file", path);
+}
+
+/* Blocks until the init stands at the start barrier; a tty's master arrives on the way. */
+static void await_ready(struct shim *s)
+{
+    char msg[1100];
+    for (;;) {
+        int fd = -1;
+        enum report r = read_report(s->sync_fd, msg, sizeof msg, &fd);
+        if (r == REPORT_READY)
+            break;
+        if (r == REPORT_ERROR)
+            fail_create(s, msg);
+        if (r != REPORT_TTY)
+            fail_create(s, "init: exited during setup");
+        set_nonblock(fd);
+        s->stdio_fd[0] = s->pty_master = fd;
+    }
+    set_nonblock(s->sync_fd);
 }
 
 static bool joins_mount_ns(const struct plan *p)
@@ -192,17 +196,11 @@ static void create(struct shim *s, const char *plan_path)
     s->init_pid = init.pid;
     s->sync_fd = init.sync_fd;
     s->start_fd = init.start_fd;
-    int child_ends[4] = { io.in, io.out, io.err, io.tty_slave };
-    for (int i = 0; i < 4; i++)
+    int child_ends[3] = { io.in, io.out, io.err };
+    for (int i = 0; i < 3; i++)
         if (child_ends[i] >= 0)
             close(child_ends[i]);
-    char msg[1100];
-    int r = read_report(s->sync_fd, msg, sizeof msg);
-    if (r < 0)
-        fail_create(s, msg);
-    if (r != 1)
-        fail_create(s, "init: exited during setup");
-    set_nonblock(s->sync_fd);
+    await_ready(s);
     write_pid_file(s);
     char ready[64];
     snprintf(ready, sizeof ready, "READY %d %d\n", (int)getpid(), (int)s->init_pid);
