@@ -25,8 +25,8 @@ final class ContainerNamespaces {
 
     /**
      * Network, IPC and UTS come from the pod (pinned, or the node's); PID from the container's
-     * own option: a new namespace (CONTAINER), the pod's (POD), the node's (NODE), or another
-     * container's (TARGET, for ephemeral debug containers).
+     * own option: a new namespace (CONTAINER), the pod's (POD, when the pod has one), the node's
+     * (NODE), or another container's (TARGET, for ephemeral debug containers).
      *
      * @param targetPidNamespace the PID namespace file of a container by id, for TARGET
      */
@@ -35,13 +35,11 @@ final class ContainerNamespaces {
         var options = config.getLinux().getSecurityContext().getNamespaceOptions();
         NamespaceSetting pid = switch (options.getPid()) {
             case NODE -> host();
-            case POD -> {
-                if (pinned.pid() == null) {
-                    throw CriException.invalid("linux.security_context.namespace_options.pid is POD but pod "
-                            + sandbox.describe() + " was not created with a shared PID namespace");
-                }
-                yield join(pinned.pid());
-            }
+            // POD is also proto3's zero value: a config without namespace options asks for the pod's
+            // PID namespace, which exists only when the pod was created to share one; otherwise
+            // the container gets its own, as it would share nothing but an idle pause process
+            case POD -> pinned.pid() == null ? new NamespaceSetting(NamespaceSetting.Sharing.NEW, null)
+                    : join(pinned.pid());
             case TARGET -> {
                 if (options.getTargetId().isBlank()) {
                     throw CriException.invalid("linux.security_context.namespace_options.target_id is required"

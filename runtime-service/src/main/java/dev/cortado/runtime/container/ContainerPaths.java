@@ -11,7 +11,15 @@ public record ContainerPaths(Path layers, Path bundle, Path shimSocket) {
 
     public static ContainerPaths of(Path root, Path state, String id) {
         return new ContainerPaths(root.resolve("containers").resolve(id), state.resolve("containers").resolve(id),
-                state.resolve("shims").resolve(id + ".sock"));
+                shimSocket(state, id));
+    }
+
+    /**
+     * A shim's socket: named by the first 32 hex digits of the id (128 bits), since a unix socket
+     * path holds at most 107 bytes and the state directory is the operator's choice.
+     */
+    public static Path shimSocket(Path state, String id) {
+        return state.resolve("shims").resolve(id.substring(0, Math.min(32, id.length())) + ".sock");
     }
 
     public Path init() {

@@ -1,6 +1,7 @@
 package dev.cortado.runtime.sandbox;
 
 import dev.cortado.runtime.cgroup.Cgroup;
+import dev.cortado.runtime.container.ContainerPaths;
 import dev.cortado.runtime.namespace.PinnedNamespaces;
 import dev.cortado.shim.ShimClient;
 import dev.cortado.shim.ShimCreateRequest;
@@ -48,7 +49,7 @@ public final class ShimPodInits implements PodInits {
         Files.createDirectories(bundle);
         Path planFile = bundle.resolve("init.plan");
         writer.write(plan, planFile);
-        Path socket = stateDir.resolve("shims").resolve(podId + ".sock");
+        Path socket = ContainerPaths.shimSocket(stateDir, podId);
         ShimHandle handle = launcher.create(new ShimCreateRequest(podId, bundle, planFile, socket, null,
                 bundle.resolve("exit")));
         new ShimClient(socket).start();

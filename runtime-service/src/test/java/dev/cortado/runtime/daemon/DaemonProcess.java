@@ -68,6 +68,7 @@ public final class DaemonProcess implements AutoCloseable {
         List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-XX:+UseSerialGC", "-Xmx512m", "-XX:TieredStopAtLevel=1",
+                "-Dcortado.shim=" + shimBinary(),
                 "-cp", System.getProperty("java.class.path"),
                 Main.class.getName(),
                 "--root", root(dir).toString(),
@@ -78,6 +79,13 @@ public final class DaemonProcess implements AutoCloseable {
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
         builder.environment().put("LANG", "C.UTF-8");
         return new DaemonProcess(dir, builder.start(), log);
+    }
+
+    /** The shim the build made: shim/target/cortado-shim beside this module. */
+    public static Path shimBinary() {
+        Path here = Path.of("").toAbsolutePath();
+        Path module = Files.isDirectory(here.resolve("../shim")) ? here.resolve("../shim") : here.resolve("shim");
+        return module.resolve("target").resolve("cortado-shim").normalize();
     }
 
     private void awaitReady() throws IOException, InterruptedException {
