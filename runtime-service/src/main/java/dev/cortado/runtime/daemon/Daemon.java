@@ -85,6 +85,7 @@ final class Daemon implements AutoCloseable {
         Preflight.requireWritableDirectory(config.root(), "root");
         Preflight.requireWritableDirectory(config.state(), "state");
         Files.createDirectories(config.socket().getParent());
+        Files.createDirectories(config.state().resolve("shims"));
         FileLock rootLock = Preflight.lockRoot(config.root());
         Preflight.claimSocket(config.socket());
 
