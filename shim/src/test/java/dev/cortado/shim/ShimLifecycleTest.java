@@ -81,10 +81,10 @@ class ShimLifecycleTest {
         assertTrue(e.getMessage().contains("No such file or directory"), e.getMessage());
         assertTrue(e.getMessage().contains("/nope"), e.getMessage());
 
+        assertEquals(-1, client.waitExit().exitCode());
         ExitStatus status = ExitFile.read(handle.exitFile()).orElseThrow();
         assertEquals(-1, status.exitCode());
         assertTrue(status.startError().orElseThrow().contains("No such file or directory"), status.toString());
-        assertEquals(-1, client.waitExit().exitCode());
         client.ack();
         assertTrue(ProcStat.eventually(Duration.ofSeconds(5), () -> ProcStat.exited(handle.shimPid())));
     }
@@ -125,17 +125,18 @@ class ShimLifecycleTest {
 
     @Test
     void killAllReachesEveryProcessOfTheContainer() throws Exception {
-        // pid 1 of a PID namespace ignores SIGTERM (sh sets no handler); its children do not,
-        // so sh's wait returns 128+15 and sh exits with that status by itself
+        // pid 1 of a PID namespace ignores SIGTERM (sh sets no handler); its children do not, so
+        // each wait reports 128+15 and sh goes on to exit by itself
         ShimHandle handle = sandbox.create("killall", sandbox.container("/bin/sh", "-c",
-                "sleep 1000 & sleep 1000 & wait; exit $?").build());
+                "sleep 1000 & a=$!; sleep 1000 & b=$!; wait $a; x=$?; wait $b; echo killed $x $?; exit 4").build());
         ShimClient client = ShimClient.of(handle);
         client.start();
         Thread.sleep(200);
         client.kill(15, true);
         ExitStatus exit = client.waitExit();
         assertEquals(0, exit.exitSignal(), "the init was not killed: " + exit);
-        assertEquals(143, exit.exitCode());
+        assertEquals(4, exit.exitCode());
+        assertEquals(List.of("stdout F killed 143 143"), CriLog.read(sandbox.log("killall")).briefs("stdout"));
     }
 
     @Test

@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * One test's containers: a private directory under /tmp (short, for socket paths), a busybox
@@ -26,6 +27,8 @@ final class ShimSandbox implements AutoCloseable {
     private final TestRootfs rootfs;
     /** Captured at create: a ProcessHandle knows its start time, so a reused pid is never killed. */
     private final List<ProcessHandle> processes = new ArrayList<>();
+    /** Every bundle a create was tried in: a create that failed half-way may still have left a shim. */
+    private final List<Path> bundles = new ArrayList<>();
     private final InitPlanWriter writer = new InitPlanWriter();
 
     private ShimSandbox(Path binary, Path dir, TestRootfs rootfs) {
@@ -105,6 +108,7 @@ final class ShimSandbox implements AutoCloseable {
     ShimHandle create(String id, InitPlan plan) throws IOException {
         Files.createDirectories(bundle(id));
         writePlan(id + ".plan", plan);
+        bundles.add(bundle(id));
         ShimHandle handle = new ShimLauncher(binary, Duration.ofSeconds(20)).create(request(id));
         ProcessHandle.of(handle.initPid()).ifPresent(processes::add);
         ProcessHandle.of(handle.shimPid()).ifPresent(processes::add);
@@ -129,7 +133,11 @@ final class ShimSandbox implements AutoCloseable {
 
     @Override
     public void close() throws IOException {
+        for (Path bundle : bundles) {
+            shimOf(bundle).ifPresent(processes::add);
+        }
         for (ProcessHandle process : processes) {
+            process.descendants().forEach(ShimSandbox::killAndAwait);
             killAndAwait(process);
         }
         try {
@@ -139,11 +147,22 @@ final class ShimSandbox implements AutoCloseable {
         }
     }
 
-    /** SIGKILL and wait (up to 5 s) for the process to vanish; orphans are reaped by the host's init. */
+    /** The shim a bundle's shim.pid names, if it still runs this binary. */
+    private Optional<ProcessHandle> shimOf(Path bundle) {
+        try {
+            long pid = Long.parseLong(Files.readString(bundle.resolve("shim.pid")).strip());
+            return ProcessHandle.of(pid).filter(p -> p.info().command().map(c -> c.equals(binary.toString()))
+                    .orElse(false));
+        } catch (IOException | NumberFormatException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** SIGKILL and wait (up to 5 s) for the process to end (a zombie counts: pid 1 here does not reap orphans). */
     static void killAndAwait(ProcessHandle process) {
         process.destroyForcibly();
         long deadline = System.nanoTime() + 5_000_000_000L;
-        while (process.isAlive() && System.nanoTime() < deadline) {
+        while (process.isAlive() && !ProcStat.exited(process.pid()) && System.nanoTime() < deadline) {
             try {
                 Thread.sleep(10);
             } catch (InterruptedException e) {
