@@ -46,6 +46,24 @@ class ShimLauncherScriptTest {
     }
 
     @Test
+    void launchesLeaveNoDescriptorsOpen() throws Exception {
+        Path binary = script("echo READY 1 2");
+        ShimLauncher launcher = new ShimLauncher(binary, Duration.ofSeconds(5));
+        launcher.create(request());
+        long before = openDescriptors();
+        for (int i = 0; i < 20; i++) {
+            launcher.create(request());
+        }
+        assertEquals(before, openDescriptors());
+    }
+
+    private static long openDescriptors() throws IOException {
+        try (var fds = Files.list(Path.of("/proc/self/fd"))) {
+            return fds.count();
+        }
+    }
+
+    @Test
     void errorCarriesStepAndReason() throws Exception {
         Path binary = script("echo 'ERROR mount /proc: Operation not permitted'; exit 1");
         ShimException e = assertThrows(ShimException.class, () -> new ShimLauncher(binary).create(request()));
