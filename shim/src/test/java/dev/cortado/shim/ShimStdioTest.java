@@ -63,7 +63,7 @@ class ShimStdioTest {
     @Test
     void aPtyGetsTheSizeFromResizeAndLogsAsStdout() throws Exception {
         ShimHandle handle = sandbox.create("tty", sandbox.container("/bin/sh", "-c",
-                "stty size; [ -t 0 ] && [ -t 1 ] && echo stdio-is-a-tty; echo to-stderr >&2").tty(true).build());
+                "stty size; [ -t 0 ] && [ -t 1 ] && echo stdio-is-a-tty; tty; echo to-stderr >&2").tty(true).build());
         ShimClient client = ShimClient.of(handle);
         client.resize(40, 100);
         client.start();
@@ -71,6 +71,8 @@ class ShimStdioTest {
         CriLog log = CriLog.read(sandbox.log("tty"));
         assertTrue(log.contains("40 100"), log.briefs().toString());
         assertTrue(log.contains("stdio-is-a-tty"), log.briefs().toString());
+        // the pty belongs to the container's own devpts, so its name resolves inside
+        assertTrue(log.contains("/dev/pts/0"), log.briefs().toString());
         assertTrue(log.contains("to-stderr"), log.briefs().toString());
         assertFalse(log.entries().stream().anyMatch(e -> e.stream().equals("stderr")), "a tty has one stream");
     }
