@@ -3,6 +3,7 @@ package dev.cortado.shim;
 import java.io.ByteArrayOutputStream;
 import java.io.File;
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
@@ -67,7 +68,11 @@ final class AnswerPipe implements AutoCloseable {
             }
             pollfd.clear();
             pollfd.putInt(readFd).putShort(PipeLibC.POLLIN).putShort((short) 0);
-            int ready = libc.poll(pollfd.array(), 1, (int) Math.min(Integer.MAX_VALUE, Math.max(1, left / 1_000_000)));
+            if (Thread.currentThread().isInterrupted()) {
+                throw new InterruptedIOException("interrupted while waiting for the shim's answer");
+            }
+            // short slices, so that an interrupt (daemon shutdown) is noticed within a tenth of a second
+            int ready = libc.poll(pollfd.array(), 1, (int) Math.min(100, Math.max(1, left / 1_000_000)));
             if (ready < 0) {
                 failUnlessInterrupted("poll");
                 continue;

@@ -4,6 +4,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InterruptedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -128,7 +129,8 @@ public final class ShimLauncher {
         } catch (IOException e) {
             first.destroyForcibly();
             killDetachedShim(request);
-            throw new ShimException("create", "reading the shim's answer: " + e.getMessage(), e);
+            throw new ShimException(e instanceof InterruptedIOException ? "interrupted" : "create",
+                    "reading the shim's answer: " + e.getMessage(), e);
         }
     }
 

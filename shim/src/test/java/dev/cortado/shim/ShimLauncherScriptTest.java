@@ -97,6 +97,31 @@ class ShimLauncherScriptTest {
     }
 
     @Test
+    void anInterruptEndsTheWaitPromptly() throws Exception {
+        Path binary = script("exec sleep 30");
+        ShimLauncher launcher = new ShimLauncher(binary, Duration.ofSeconds(20));
+        Thread caller = Thread.currentThread();
+        Thread interrupter = new Thread(() -> {
+            try {
+                Thread.sleep(300);
+            } catch (InterruptedException e) {
+                return;
+            }
+            caller.interrupt();
+        }, "test-interrupter");
+        interrupter.start();
+        long began = System.nanoTime();
+        try {
+            ShimException e = assertThrows(ShimException.class, () -> launcher.create(request()));
+            assertEquals("interrupted", e.step(), e.getMessage());
+            assertTrue((System.nanoTime() - began) / 1_000_000 < 3000);
+        } finally {
+            interrupter.join();
+            Thread.interrupted();
+        }
+    }
+
+    @Test
     void garbageIsAProtocolError() throws Exception {
         for (String answer : new String[] {"HELLO", "READY 1", "READY 0 5", "READY a b", "ERROR "}) {
             Path binary = script("echo '" + answer + "'");
