@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """End-to-end tests of the real cortado-shim binary (run as root): e2e.py path/to/cortado-shim."""
 import os
+import select
 import signal
 import socket
 import stat
@@ -184,7 +185,7 @@ def exec_output_code_timeout(h):
     t0 = time.monotonic()
     res, out, _ = s.exec(h.exec_plan(s, ['sh', '-c', 'echo before; sleep 100 & sleep 100']), timeout_ms=300)
     assert res == (-1, 1) and out == 'before\n' and time.monotonic() - t0 < 5, (res, out)
-    assert live_with_cmdline(b'sleep\x00100\x00') == [], 'the timed-out exec left processes'
+    wait_until(lambda: live_with_cmdline(b'sleep\x00100\x00') == [], 3, 'the timed-out exec to be gone')
     res, _, _ = s.exec(h.exec_plan(s, ['nosuch']))
     assert res == 'ERR exec nosuch: No such file or directory', res
     assert s.req('STATE').split()[1] == 'running'
@@ -268,14 +269,17 @@ def survives_its_parent_being_killed(h):
         ['sh', '-c', '"$0" create --id orphan --bundle "$1" --plan "$2" --socket "$3" --log - '
          '--exit-file "$1/exit"; exec sleep 1000', h.shim, bundle, plan, sock],
         stdout=subprocess.PIPE, start_new_session=True)
-    line = parent.stdout.readline().decode()
+    try:
+        ready, _, _ = select.select([parent.stdout], [], [], 10)
+        line = parent.stdout.readline().decode() if ready else '(nothing within 10s)'
+    finally:
+        os.killpg(parent.pid, signal.SIGKILL)
+        parent.wait()
     assert line.startswith('READY '), line
     s = Shim.__new__(Shim)
     s.h, s.bundle, s.socket, s.log, s.exit_file = h, bundle, sock, None, os.path.join(bundle, 'exit')
     s.shim_pid, s.init_pid = (int(x) for x in line.split()[1:3])
     h.shims.append(s)
-    os.killpg(parent.pid, signal.SIGKILL)
-    parent.wait()
     assert os.getsid(s.shim_pid) == s.shim_pid
     s.start()
     assert s.req('STATE').split()[1] == 'running'
@@ -301,9 +305,27 @@ def resident_size_and_ready_latency(h):
     assert lat[len(lat) // 2] < 1000, lat
 
 
+def sanitizer_reports(root):
+    """AddressSanitizer/UBSan/LeakSanitizer output the shims (shim.log) or children (the CRI log)
+    left behind."""
+    found = ''
+    for d, _, files in os.walk(root):
+        if d.startswith(os.path.join(root, 'rootfs')):
+            continue
+        for name in files:
+            if name == 'shim.log' or name.startswith('ctr.log'):
+                text = open(os.path.join(d, name), errors='replace').read()
+                if 'Sanitizer' in text or 'runtime error:' in text:
+                    found += '--- %s\n%s\n' % (os.path.join(d, name), text[:3000])
+    return found
+
+
 def main():
     if os.geteuid() != 0:
         print('e2e: the shim tests need root (namespaces, mounts)')
+        return 1
+    if not os.access(sys.argv[1], os.X_OK):
+        print('e2e: %s is not an executable' % sys.argv[1])
         return 1
     h = Harness(sys.argv[1])
     passed = failed = 0
@@ -320,6 +342,10 @@ def main():
                 failed += 1
                 print('FAIL %s' % fn.__name__)
                 traceback.print_exc(file=sys.stdout)
+        found = sanitizer_reports(h.tmp)
+        if found:
+            failed += 1
+            print('FAIL sanitizer reports:\n' + found)
     finally:
         h.close()
     print('e2e: %d passed, %d failed' % (passed, failed))
