@@ -167,7 +167,42 @@ def limits_sysctl_oom_seccomp(h):
     code, out = Shim(h, p, 'limits').run()
     lines = out.split('\n')
     assert lines[:3] == ['1000', '500', '80'], lines
+    host = open('/proc/sys/net/ipv4/ip_unprivileged_port_start').read().strip()
+    assert host != '80', 'the sysctl reached the host'
     assert 'Operation not permitted' in lines[3], lines
+
+
+@test
+def no_pivot_and_recursive_readonly_bind(h):
+    data = os.path.join(h.tmp, 'data')
+    h.tmpfs(os.path.join(data, 'sub'))
+    p = h.plan(['sh', '-c', 'test -e /../../../etc/debian_version && echo host-visible; '
+                'ls /data; touch /data/x /data/sub/x 2>&1 | wc -l; cat /proc/self/cgroup | grep -vc ":/$"'],
+               namespaces=pe.CLONE_NEWNS | pe.CLONE_NEWPID | pe.CLONE_NEWCGROUP)
+    p.mount(data, '/data', '', pe.MS_BIND | pe.MS_REC | pe.MS_RDONLY)
+    p.add(pe.NO_PIVOT, pe.b(True))
+    code, out = Shim(h, p, 'nopivot').run()
+    assert out == 'sub\n2\n0\n', out
+    assert os.listdir(os.path.join(data, 'sub')) == []
+
+
+@test
+def container_joins_pod_namespaces(h):
+    pod = pe.Plan().add(pe.NEW_NAMESPACES, pe.u32(pe.CLONE_NEWPID | pe.CLONE_NEWIPC | pe.CLONE_NEWUTS |
+                                                   pe.CLONE_NEWNET))
+    pause = Shim(h, pod.add(pe.PAUSE, pe.b(True)).text(pe.HOSTNAME, 'the-pod'), 'pod', log=False)
+    pause.start()
+    p = h.plan(['sh', '-c', 'hostname; readlink /proc/self/ns/net; echo $$'], hostname=None,
+               namespaces=pe.CLONE_NEWNS)
+    for ns, bit in (('net', pe.CLONE_NEWNET), ('ipc', pe.CLONE_NEWIPC), ('uts', pe.CLONE_NEWUTS),
+                    ('pid', pe.CLONE_NEWPID)):
+        p.add(pe.JOIN_NAMESPACE, pe.u32(bit) + pe.s('/proc/%d/ns/%s' % (pause.init_pid, ns)))
+    s = Shim(h, p, 'member')
+    code, out = s.run()
+    name, net, pid = out.split('\n')[:3]
+    assert name == 'the-pod' and net == os.readlink('/proc/%d/ns/net' % pause.init_pid), out
+    assert pid != '1', out  # pid 1 of the pod's namespace is the pod init
+    assert pause.req('KILL 15') == 'OK' and pause.wait() == (0, 0)
 
 
 @test

@@ -149,6 +149,7 @@ class Harness:
         self.tmp = tempfile.mkdtemp(prefix='cortado-shim-e2e-')
         self.shims = []
         self.cgroups = []
+        self.mounts = []
         self.rootfs = os.path.join(self.tmp, 'rootfs')
         self.mounted = False
         os.makedirs(os.path.join(self.rootfs, 'bin'))
@@ -161,6 +162,11 @@ class Harness:
             os.makedirs(os.path.join(self.rootfs, d))
         subprocess.run(['mount', '--bind', self.rootfs, self.rootfs], check=True)
         self.mounted = True
+
+    def tmpfs(self, path):
+        os.makedirs(path, exist_ok=True)
+        subprocess.run(['mount', '-t', 'tmpfs', 'e2e', path], check=True)
+        self.mounts.append(path)
 
     def cgroup(self, name):
         """A fresh cgroup (v2 if the host has it at the root, else the v1 pids hierarchy)."""
@@ -182,6 +188,8 @@ class Harness:
                 os.rmdir(path)
             except (OSError, AssertionError) as e:
                 print('cleanup: cgroup %s: %s' % (path, e))
+        for path in reversed(self.mounts):
+            subprocess.run(['umount', '-l', path])
         if self.mounted:
             subprocess.run(['umount', '-l', self.rootfs])
         shutil.rmtree(self.tmp, ignore_errors=True)
