@@ -11,7 +11,8 @@ import time
 import traceback
 
 import planenc as pe
-from harness import Harness, Shim, pid_alive, seccomp_deny, wait_until
+from harness import (Harness, Shim, live_with_cmdline, pid_alive, sanitizer_reports, seccomp_deny,
+                     wait_until)
 
 TESTS = []
 LATENCIES = []
@@ -20,17 +21,6 @@ LATENCIES = []
 def test(fn):
     TESTS.append(fn)
     return fn
-
-
-def live_with_cmdline(cmdline):
-    found = []
-    for pid in filter(str.isdigit, os.listdir('/proc')):
-        try:
-            if open('/proc/%s/cmdline' % pid, 'rb').read() == cmdline and pid_alive(int(pid)):
-                found.append(pid)
-        except OSError:
-            pass
-    return found
 
 
 @test
@@ -227,6 +217,19 @@ def exec_output_code_timeout(h):
 
 
 @test
+def exec_with_tty_and_user(h):
+    s = Shim(h, h.plan(['sleep', '1000']), 'exec-tty')
+    s.start()
+    p = h.exec_plan(s, ['sh', '-c', 'tty; echo err >&2; exit 2'])
+    res, out, err = s.exec(p.add(pe.TTY, pe.b(True)))
+    assert res == (2, 0) and out == '/dev/pts/0\r\nerr\r\n' and err == '', (res, out, err)
+    p = h.exec_plan(s, ['id'])
+    p.records = [r for r in p.records if r[0] not in (pe.USER, pe.GROUPS)]
+    res, out, _ = s.exec(p.add(pe.USER, pe.u32(123) + pe.u32(456)).add(pe.GROUPS, pe.u32(7)))
+    assert out == 'uid=123 gid=456 groups=7\n', out
+
+
+@test
 def stdin_pipe_and_close(h):
     p = h.plan(['sh', '-c', 'cat; echo stdin closed'])
     p.add(pe.STDIN, pe.b(True))
@@ -338,21 +341,6 @@ def resident_size_and_ready_latency(h):
     print('  create to READY over %d runs: min %.2f ms, median %.2f ms, max %.2f ms'
           % (len(lat), lat[0], lat[len(lat) // 2], lat[-1]))
     assert lat[len(lat) // 2] < 1000, lat
-
-
-def sanitizer_reports(root):
-    """AddressSanitizer/UBSan/LeakSanitizer output the shims (shim.log) or children (the CRI log)
-    left behind."""
-    found = ''
-    for d, _, files in os.walk(root):
-        if d.startswith(os.path.join(root, 'rootfs')):
-            continue
-        for name in files:
-            if name == 'shim.log' or name.startswith('ctr.log'):
-                text = open(os.path.join(d, name), errors='replace').read()
-                if 'Sanitizer' in text or 'runtime error:' in text:
-                    found += '--- %s\n%s\n' % (os.path.join(d, name), text[:3000])
-    return found
 
 
 def main():

@@ -30,6 +30,32 @@ def wait_until(cond, timeout=5.0, what='condition'):
     raise AssertionError('timed out after %.1fs waiting for %s' % (timeout, what))
 
 
+def live_with_cmdline(cmdline):
+    found = []
+    for pid in filter(str.isdigit, os.listdir('/proc')):
+        try:
+            if open('/proc/%s/cmdline' % pid, 'rb').read() == cmdline and pid_alive(int(pid)):
+                found.append(pid)
+        except OSError:
+            pass
+    return found
+
+
+def sanitizer_reports(root):
+    """AddressSanitizer/UBSan/LeakSanitizer output the shims (shim.log) or children (the CRI log)
+    left behind."""
+    found = ''
+    for d, _, files in os.walk(root):
+        if d.startswith(os.path.join(root, 'rootfs')):
+            continue
+        for name in files:
+            if name == 'shim.log' or name.startswith('ctr.log'):
+                text = open(os.path.join(d, name), errors='replace').read()
+                if 'Sanitizer' in text or 'runtime error:' in text:
+                    found += '--- %s\n%s\n' % (os.path.join(d, name), text[:3000])
+    return found
+
+
 class Shim:
     """One shim started with `cortado-shim create`, and the requests a daemon would send it."""
 
