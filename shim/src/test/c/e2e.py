@@ -43,6 +43,8 @@ def create_start_wait_ack(h):
     assert s.req('ACK') == 'OK'
     wait_until(lambda: not pid_alive(s.shim_pid), 5, 'the shim to exit after ACK')
     assert not os.path.exists(s.socket)
+    version = subprocess.run([h.shim, '--version'], capture_output=True, text=True).stdout
+    assert version == 'cortado-shim 0.1.0 plan-v1 proto-v1\n', version
 
 
 @test
@@ -61,9 +63,20 @@ def command_not_found(h):
 def ack_before_exit_is_refused(h):
     s = Shim(h, h.plan(['sleep', '100']), 'early-ack')
     s.start()
-    assert s.req('ACK') == 'ERR the container has not exited'
-    assert s.req('START') == 'ERR the container was already started'
-    assert s.req('KILL 9') == 'OK'
+    waiter = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    try:
+        waiter.settimeout(10)
+        waiter.connect(s.socket)
+        waiter.sendall(b'WAIT\n')  # a pending WAIT does not hold up other requests
+        assert s.req('ACK') == 'ERR the container has not exited'
+        assert s.req('START') == 'ERR the container was already started'
+        assert s.req('ATTACH 0 1 1') == 'ERR ATTACH is not implemented yet'
+        assert s.req('FROB') == 'ERR unknown request "FROB"'
+        assert s.req('KILL x') == 'ERR usage: KILL <signal> [all]'
+        assert s.req('KILL 9') == 'OK'
+        assert waiter.recv(100).decode().startswith('OK 137 9 ')
+    finally:
+        waiter.close()
     assert s.wait() == (137, 9)
     assert open(s.exit_file).read().startswith('137 9 ')
 
