@@ -59,7 +59,8 @@ void on_init_exit(struct shim *s, int status)
     reply_waiting(s, WAIT_EXIT, reply);
 }
 
-/* The sync pipe after START: EOF means execve succeeded (the pipe closes on exec). */
+/* The sync socket after READY: once START released the init, EOF means execve succeeded (the
+ * socket closes on exec); before that, EOF only means the init died. */
 void on_init_report(struct shim *s)
 {
     char msg[1100];
@@ -78,6 +79,8 @@ void on_init_report(struct shim *s)
         reply_waiting(s, WAIT_START, reply);
         return;
     }
+    if (!s->start_requested)
+        return;
     if (s->state == STATE_CREATED) {
         s->state = STATE_RUNNING;
         s->started_ns = realtime_ns();

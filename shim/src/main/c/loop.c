@@ -262,6 +262,18 @@ static void dispatch(struct shim *s, const struct pollfd *p)
         exec_on_ready(s, p->fd, p->revents);
 }
 
+void shim_release(struct shim *s)
+{
+    while (s->conns != NULL)
+        close_conn(s, s->conns);
+    exec_kill_all(s);
+    free(s->pfds);
+    s->pfds = NULL;
+    free(s->start_error);
+    s->start_error = NULL;
+    plan_free(&s->plan);
+}
+
 int shim_loop(struct shim *s)
 {
     for (;;) {

@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <linux/mount.h>
 #include <linux/openat2.h>
 #include <sched.h>
 #include <stdio.h>
@@ -145,6 +146,14 @@ static int reopened(const struct child_ctx *ctx, int rootfd, const char *target,
     return fd;
 }
 
+/* A recursive bind keeps its submounts writable after the remount; mount_setattr reaches them. */
+static void make_tree_readonly(const struct child_ctx *ctx, int fd, const char *target)
+{
+    struct mount_attr attr = { .attr_set = MOUNT_ATTR_RDONLY };
+    if (syscall(SYS_mount_setattr, fd, "", AT_EMPTY_PATH | AT_RECURSIVE, &attr, sizeof attr) < 0)
+        child_fail(ctx, "remount read-only recursively", target);
+}
+
 static void do_mount(const struct child_ctx *ctx, int rootfd, const struct mount_spec *m)
 {
     if (m->kind == MOUNT_SYMLINK) {
@@ -170,6 +179,8 @@ static void do_mount(const struct child_ctx *ctx, int rootfd, const struct mount
             fd = reopened(ctx, rootfd, m->target, path);
             if (remount_bind(path, flags & REMOUNT_FLAGS) < 0)
                 child_fail(ctx, "remount", m->target);
+            if ((flags & (MS_REC | MS_RDONLY)) == (MS_REC | MS_RDONLY))
+                make_tree_readonly(ctx, fd, m->target);
         }
     } else if (mount(m->source, path, m->fstype, flags, data) < 0) {
         child_fail(ctx, "mount", m->target);
@@ -235,7 +246,7 @@ static void mask_paths(const struct child_ctx *ctx, int rootfd)
         char path[32];
         fd_path(fd, path);
         int rc = S_ISDIR(st.st_mode)
-            ? mount("tmpfs", path, "tmpfs", MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, "size=0")
+            ? mount("tmpfs", path, "tmpfs", MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL)
             : mount("/dev/null", path, NULL, MS_BIND, NULL);
         if (rc < 0)
             child_fail(ctx, "mask", p->masks[i]);

@@ -85,8 +85,7 @@ static char *get_str(struct cursor *c)
     return copy_str(c, n);
 }
 
-/* Appends one zeroed element to a growable array, keeping one spare zeroed slot at the end so
- * string arrays stay NULL-terminated. */
+/* Capacities grow in powers of two, so the capacity follows from the element count. */
 static size_t capacity_for(size_t k)
 {
     size_t cap = 4;
@@ -95,6 +94,8 @@ static size_t capacity_for(size_t k)
     return cap;
 }
 
+/* Appends one zeroed element to a growable array, keeping one spare zeroed slot at the end so
+ * string arrays stay NULL-terminated. */
 static void *push(void *arrp, size_t *n, size_t elem)
 {
     void **arr = arrp;

@@ -242,6 +242,7 @@ static int cmd_create(int argc, char **argv)
     int rc = shim_loop(&s);
     crilog_close(&s.log);
     unlink(s.socket_path);
+    shim_release(&s);
     return rc == 0 ? 0 : 1;
 }
 

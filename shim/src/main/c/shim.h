@@ -64,6 +64,8 @@ struct shim {
 
 /* loop.c */
 int shim_loop(struct shim *s);
+/* Frees what the loop and the plan hold, once the shim is done. */
+void shim_release(struct shim *s);
 /* Reads whatever the container's stdout/stderr hold now into the log. */
 void drain_stdio(struct shim *s);
 void conn_reply(struct conn *c, const char *line);

@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """End-to-end tests of the real cortado-shim binary (run as root): e2e.py path/to/cortado-shim."""
 import os
+import select
 import signal
 import socket
 import stat
@@ -10,7 +11,8 @@ import time
 import traceback
 
 import planenc as pe
-from harness import Harness, Shim, pid_alive, seccomp_deny, wait_until
+from harness import (Harness, Shim, live_with_cmdline, pid_alive, sanitizer_reports, seccomp_deny,
+                     wait_until)
 
 TESTS = []
 LATENCIES = []
@@ -19,17 +21,6 @@ LATENCIES = []
 def test(fn):
     TESTS.append(fn)
     return fn
-
-
-def live_with_cmdline(cmdline):
-    found = []
-    for pid in filter(str.isdigit, os.listdir('/proc')):
-        try:
-            if open('/proc/%s/cmdline' % pid, 'rb').read() == cmdline and pid_alive(int(pid)):
-                found.append(pid)
-        except OSError:
-            pass
-    return found
 
 
 @test
@@ -52,6 +43,8 @@ def create_start_wait_ack(h):
     assert s.req('ACK') == 'OK'
     wait_until(lambda: not pid_alive(s.shim_pid), 5, 'the shim to exit after ACK')
     assert not os.path.exists(s.socket)
+    version = subprocess.run([h.shim, '--version'], capture_output=True, text=True).stdout
+    assert version == 'cortado-shim 0.1.0 plan-v1 proto-v1\n', version
 
 
 @test
@@ -70,9 +63,20 @@ def command_not_found(h):
 def ack_before_exit_is_refused(h):
     s = Shim(h, h.plan(['sleep', '100']), 'early-ack')
     s.start()
-    assert s.req('ACK') == 'ERR the container has not exited'
-    assert s.req('START') == 'ERR the container was already started'
-    assert s.req('KILL 9') == 'OK'
+    waiter = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    try:
+        waiter.settimeout(10)
+        waiter.connect(s.socket)
+        waiter.sendall(b'WAIT\n')  # a pending WAIT does not hold up other requests
+        assert s.req('ACK') == 'ERR the container has not exited'
+        assert s.req('START') == 'ERR the container was already started'
+        assert s.req('ATTACH 0 1 1') == 'ERR ATTACH is not implemented yet'
+        assert s.req('FROB') == 'ERR unknown request "FROB"'
+        assert s.req('KILL x') == 'ERR usage: KILL <signal> [all]'
+        assert s.req('KILL 9') == 'OK'
+        assert waiter.recv(100).decode().startswith('OK 137 9 ')
+    finally:
+        waiter.close()
     assert s.wait() == (137, 9)
     assert open(s.exit_file).read().startswith('137 9 ')
 
@@ -166,7 +170,42 @@ def limits_sysctl_oom_seccomp(h):
     code, out = Shim(h, p, 'limits').run()
     lines = out.split('\n')
     assert lines[:3] == ['1000', '500', '80'], lines
+    host = open('/proc/sys/net/ipv4/ip_unprivileged_port_start').read().strip()
+    assert host != '80', 'the sysctl reached the host'
     assert 'Operation not permitted' in lines[3], lines
+
+
+@test
+def no_pivot_and_recursive_readonly_bind(h):
+    data = os.path.join(h.tmp, 'data')
+    h.tmpfs(os.path.join(data, 'sub'))
+    p = h.plan(['sh', '-c', 'test -e /../../../etc/debian_version && echo host-visible; '
+                'ls /data; touch /data/x /data/sub/x 2>&1 | wc -l; cat /proc/self/cgroup | grep -vc ":/$"'],
+               namespaces=pe.CLONE_NEWNS | pe.CLONE_NEWPID | pe.CLONE_NEWCGROUP)
+    p.mount(data, '/data', '', pe.MS_BIND | pe.MS_REC | pe.MS_RDONLY)
+    p.add(pe.NO_PIVOT, pe.b(True))
+    code, out = Shim(h, p, 'nopivot').run()
+    assert out == 'sub\n2\n0\n', out
+    assert os.listdir(os.path.join(data, 'sub')) == []
+
+
+@test
+def container_joins_pod_namespaces(h):
+    pod = pe.Plan().add(pe.NEW_NAMESPACES, pe.u32(pe.CLONE_NEWPID | pe.CLONE_NEWIPC | pe.CLONE_NEWUTS |
+                                                   pe.CLONE_NEWNET))
+    pause = Shim(h, pod.add(pe.PAUSE, pe.b(True)).text(pe.HOSTNAME, 'the-pod'), 'pod', log=False)
+    pause.start()
+    p = h.plan(['sh', '-c', 'hostname; readlink /proc/self/ns/net; echo $$'], hostname=None,
+               namespaces=pe.CLONE_NEWNS)
+    for ns, bit in (('net', pe.CLONE_NEWNET), ('ipc', pe.CLONE_NEWIPC), ('uts', pe.CLONE_NEWUTS),
+                    ('pid', pe.CLONE_NEWPID)):
+        p.add(pe.JOIN_NAMESPACE, pe.u32(bit) + pe.s('/proc/%d/ns/%s' % (pause.init_pid, ns)))
+    s = Shim(h, p, 'member')
+    code, out = s.run()
+    name, net, pid = out.split('\n')[:3]
+    assert name == 'the-pod' and net == os.readlink('/proc/%d/ns/net' % pause.init_pid), out
+    assert pid != '1', out  # pid 1 of the pod's namespace is the pod init
+    assert pause.req('KILL 15') == 'OK' and pause.wait() == (0, 0)
 
 
 @test
@@ -184,10 +223,23 @@ def exec_output_code_timeout(h):
     t0 = time.monotonic()
     res, out, _ = s.exec(h.exec_plan(s, ['sh', '-c', 'echo before; sleep 100 & sleep 100']), timeout_ms=300)
     assert res == (-1, 1) and out == 'before\n' and time.monotonic() - t0 < 5, (res, out)
-    assert live_with_cmdline(b'sleep\x00100\x00') == [], 'the timed-out exec left processes'
+    wait_until(lambda: live_with_cmdline(b'sleep\x00100\x00') == [], 3, 'the timed-out exec to be gone')
     res, _, _ = s.exec(h.exec_plan(s, ['nosuch']))
     assert res == 'ERR exec nosuch: No such file or directory', res
     assert s.req('STATE').split()[1] == 'running'
+
+
+@test
+def exec_with_tty_and_user(h):
+    s = Shim(h, h.plan(['sleep', '1000']), 'exec-tty')
+    s.start()
+    p = h.exec_plan(s, ['sh', '-c', 'tty; echo err >&2; exit 2'])
+    res, out, err = s.exec(p.add(pe.TTY, pe.b(True)))
+    assert res == (2, 0) and out == '/dev/pts/0\r\nerr\r\n' and err == '', (res, out, err)
+    p = h.exec_plan(s, ['id'])
+    p.records = [r for r in p.records if r[0] not in (pe.USER, pe.GROUPS)]
+    res, out, _ = s.exec(p.add(pe.USER, pe.u32(123) + pe.u32(456)).add(pe.GROUPS, pe.u32(7)))
+    assert out == 'uid=123 gid=456 groups=7\n', out
 
 
 @test
@@ -268,14 +320,17 @@ def survives_its_parent_being_killed(h):
         ['sh', '-c', '"$0" create --id orphan --bundle "$1" --plan "$2" --socket "$3" --log - '
          '--exit-file "$1/exit"; exec sleep 1000', h.shim, bundle, plan, sock],
         stdout=subprocess.PIPE, start_new_session=True)
-    line = parent.stdout.readline().decode()
+    try:
+        ready, _, _ = select.select([parent.stdout], [], [], 10)
+        line = parent.stdout.readline().decode() if ready else '(nothing within 10s)'
+    finally:
+        os.killpg(parent.pid, signal.SIGKILL)
+        parent.wait()
     assert line.startswith('READY '), line
     s = Shim.__new__(Shim)
     s.h, s.bundle, s.socket, s.log, s.exit_file = h, bundle, sock, None, os.path.join(bundle, 'exit')
     s.shim_pid, s.init_pid = (int(x) for x in line.split()[1:3])
     h.shims.append(s)
-    os.killpg(parent.pid, signal.SIGKILL)
-    parent.wait()
     assert os.getsid(s.shim_pid) == s.shim_pid
     s.start()
     assert s.req('STATE').split()[1] == 'running'
@@ -305,6 +360,9 @@ def main():
     if os.geteuid() != 0:
         print('e2e: the shim tests need root (namespaces, mounts)')
         return 1
+    if not os.access(sys.argv[1], os.X_OK):
+        print('e2e: %s is not an executable' % sys.argv[1])
+        return 1
     h = Harness(sys.argv[1])
     passed = failed = 0
     only = sys.argv[2:]
@@ -320,6 +378,10 @@ def main():
                 failed += 1
                 print('FAIL %s' % fn.__name__)
                 traceback.print_exc(file=sys.stdout)
+        found = sanitizer_reports(h.tmp)
+        if found:
+            failed += 1
+            print('FAIL sanitizer reports:\n' + found)
     finally:
         h.close()
     print('e2e: %d passed, %d failed' % (passed, failed))

@@ -30,6 +30,32 @@ def wait_until(cond, timeout=5.0, what='condition'):
     raise AssertionError('timed out after %.1fs waiting for %s' % (timeout, what))
 
 
+def live_with_cmdline(cmdline):
+    found = []
+    for pid in filter(str.isdigit, os.listdir('/proc')):
+        try:
+            if open('/proc/%s/cmdline' % pid, 'rb').read() == cmdline and pid_alive(int(pid)):
+                found.append(pid)
+        except OSError:
+            pass
+    return found
+
+
+def sanitizer_reports(root):
+    """AddressSanitizer/UBSan/LeakSanitizer output the shims (shim.log) or children (the CRI log)
+    left behind."""
+    found = ''
+    for d, _, files in os.walk(root):
+        if d.startswith(os.path.join(root, 'rootfs')):
+            continue
+        for name in files:
+            if name == 'shim.log' or name.startswith('ctr.log'):
+                text = open(os.path.join(d, name), errors='replace').read()
+                if 'Sanitizer' in text or 'runtime error:' in text:
+                    found += '--- %s\n%s\n' % (os.path.join(d, name), text[:3000])
+    return found
+
+
 class Shim:
     """One shim started with `cortado-shim create`, and the requests a daemon would send it."""
 
@@ -42,13 +68,18 @@ class Shim:
         self.log = os.path.join(self.bundle, 'ctr.log') if log else None
         self.exit_file = os.path.join(self.bundle, 'exit')
         self.shim_pid = self.init_pid = None
+        argv = [harness.shim, 'create', '--id', name, '--bundle', self.bundle, '--plan', self.plan_path,
+                '--socket', self.socket, '--log', self.log or '-', '--exit-file', self.exit_file]
+        timer = os.environ.get('CORTADO_READY_LATENCY')
         t0 = time.perf_counter()
-        proc = subprocess.Popen(
-            [harness.shim, 'create', '--id', name, '--bundle', self.bundle, '--plan', self.plan_path,
-             '--socket', self.socket, '--log', self.log or '-', '--exit-file', self.exit_file],
-            stdout=subprocess.PIPE, stdin=subprocess.DEVNULL)
+        proc = subprocess.Popen([timer] + argv if timer else argv, stdout=subprocess.PIPE,
+                                stdin=subprocess.DEVNULL)
         self.line = proc.stdout.readline().decode()
         self.latency_ms = (time.perf_counter() - t0) * 1000
+        if timer:
+            # Timed from posix_spawn to the line, without Python's own process start.
+            ms, _, self.line = self.line.partition(' ')
+            self.latency_ms = float(ms)
         self.rest = proc.stdout.read().decode()
         proc.stdout.close()
         self.first_status = proc.wait()
@@ -149,6 +180,7 @@ class Harness:
         self.tmp = tempfile.mkdtemp(prefix='cortado-shim-e2e-')
         self.shims = []
         self.cgroups = []
+        self.mounts = []
         self.rootfs = os.path.join(self.tmp, 'rootfs')
         self.mounted = False
         os.makedirs(os.path.join(self.rootfs, 'bin'))
@@ -161,6 +193,11 @@ class Harness:
             os.makedirs(os.path.join(self.rootfs, d))
         subprocess.run(['mount', '--bind', self.rootfs, self.rootfs], check=True)
         self.mounted = True
+
+    def tmpfs(self, path):
+        os.makedirs(path, exist_ok=True)
+        subprocess.run(['mount', '-t', 'tmpfs', 'e2e', path], check=True)
+        self.mounts.append(path)
 
     def cgroup(self, name):
         """A fresh cgroup (v2 if the host has it at the root, else the v1 pids hierarchy)."""
@@ -182,6 +219,8 @@ class Harness:
                 os.rmdir(path)
             except (OSError, AssertionError) as e:
                 print('cleanup: cgroup %s: %s' % (path, e))
+        for path in reversed(self.mounts):
+            subprocess.run(['umount', '-l', path])
         if self.mounted:
             subprocess.run(['umount', '-l', self.rootfs])
         shutil.rmtree(self.tmp, ignore_errors=True)

@@ -4,18 +4,16 @@ import java.io.ByteArrayOutputStream;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InterruptedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import jnr.ffi.LibraryLoader;
 
 /**
  * Starts shims: runs {@code cortado-shim create ...} (shim/PROTOCOL.md section 1), reads its one
@@ -30,6 +28,7 @@ public final class ShimLauncher {
 
     private final Path binary;
     private final Duration readyTimeout;
+    private final PipeLibC libc;
 
     public ShimLauncher(Path binary, Duration readyTimeout) {
         if (readyTimeout.isNegative() || readyTimeout.isZero()) {
@@ -37,6 +36,7 @@ public final class ShimLauncher {
         }
         this.binary = binary;
         this.readyTimeout = readyTimeout;
+        this.libc = LibraryLoader.create(PipeLibC.class).load("c");
     }
 
     public ShimLauncher(Path binary) {
@@ -49,36 +49,46 @@ public final class ShimLauncher {
      * permitted}); by then nothing of the container runs.
      */
     public ShimHandle create(ShimCreateRequest request) throws ShimException {
-        List<String> command = new ArrayList<>(List.of(binary.toString(), "create", "--id", request.id(),
+        List<String> command = List.of(binary.toString(), "create", "--id", request.id(),
                 "--bundle", request.bundle().toString(), "--plan", request.plan().toString(),
                 "--socket", request.socket().toString(),
                 "--log", request.log() == null ? "-" : request.log().toString(),
-                "--exit-file", request.exitFile().toString()));
+                "--exit-file", request.exitFile().toString());
         long began = System.nanoTime();
         long deadline = began + readyTimeout.toNanos();
-        Process first = start(command);
-        try {
-            String line = readLine(first, "shim-ready-" + request.id(), deadline, request);
-            int status = reap(first, deadline);
-            if (line == null) {
-                throw new ShimException("create", binary.getFileName() + " exited with status " + status
-                        + " without answering" + stderrOf(first));
+        try (AnswerPipe answer = openAnswerPipe()) {
+            Process first = start(new ProcessBuilder(command).redirectOutput(answer.childEnd()));
+            try {
+                answer.closeChildEnd();
+                String line = readAnswer(answer, first, deadline, request);
+                int status = reap(first, deadline);
+                if (line == null) {
+                    throw new ShimException("create", binary.getFileName() + " exited with status " + status
+                            + " without answering" + stderrOf(first) + shimLogOf(request));
+                }
+                ShimHandle handle = parse(line, request);
+                LOG.log(Level.FINE, () -> String.format("shim %s ready in %.1f ms (shim pid %d, init pid %d)",
+                        request.id(), (System.nanoTime() - began) / 1e6, handle.shimPid(), handle.initPid()));
+                return handle;
+            } finally {
+                closeStreams(first);
             }
-            ShimHandle handle = parse(line, request);
-            LOG.log(Level.FINE, () -> String.format("shim %s ready in %.1f ms (shim pid %d, init pid %d)",
-                    request.id(), (System.nanoTime() - began) / 1e6, handle.shimPid(), handle.initPid()));
-            return handle;
-        } finally {
-            closeStreams(first);
         }
     }
 
     /** The binary's {@code --version} line, checked to speak plan-v1 and proto-v1. */
     public String version() throws ShimException {
-        Process process = start(List.of(binary.toString(), "--version"));
+        Process process = start(new ProcessBuilder(binary.toString(), "--version"));
         try {
-            String line = readLine(process, "shim-version", System.nanoTime() + readyTimeout.toNanos(), null);
-            reap(process, System.nanoTime() + readyTimeout.toNanos());
+            // --version does not fork: its line is in the pipe before it exits, so the JDK's pipe serves
+            long deadline = System.nanoTime() + readyTimeout.toNanos();
+            reap(process, deadline);
+            String line;
+            try {
+                line = firstLine(process.getInputStream());
+            } catch (IOException e) {
+                throw new ShimException("version", e.getMessage(), e);
+            }
             if (line == null || !line.startsWith("cortado-shim ") || !List.of(line.split(" ")).contains("plan-v1")
                     || !List.of(line.split(" ")).contains("proto-v1")) {
                 throw new ShimException("version", binary + " --version answered \"" + line
@@ -90,50 +100,37 @@ public final class ShimLauncher {
         }
     }
 
-    private Process start(List<String> command) throws ShimException {
+    private AnswerPipe openAnswerPipe() throws ShimException {
         try {
-            return new ProcessBuilder(command).redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
-                    .start();
+            return AnswerPipe.open(libc);
+        } catch (IOException e) {
+            throw new ShimException("create", e.getMessage(), e);
+        }
+    }
+
+    private Process start(ProcessBuilder builder) throws ShimException {
+        try {
+            return builder.redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start();
         } catch (IOException e) {
             throw new ShimException("start " + binary, ShimConnection.reason(e), e);
         }
     }
 
-    /**
-     * The first line of the process's stdout, or null at end of stream. A plain stream read
-     * cannot time out, so a thread of its own reads it; on timeout the shim is killed, which
-     * ends the stream and the thread.
-     */
-    private String readLine(Process process, String threadName, long deadline, ShimCreateRequest request)
+    /** The answer line, or null when every writer closed without one; kills what hangs at the deadline. */
+    private String readAnswer(AnswerPipe answer, Process first, long deadline, ShimCreateRequest request)
             throws ShimException {
-        CompletableFuture<String> line = new CompletableFuture<>();
-        Thread reader = new Thread(() -> {
-            try {
-                line.complete(firstLine(process.getInputStream()));
-            } catch (IOException | RuntimeException e) {
-                line.completeExceptionally(e);
-            }
-        }, threadName);
-        reader.setDaemon(true);
-        reader.start();
         try {
-            return line.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-        } catch (TimeoutException e) {
-            process.destroyForcibly();
-            if (request != null) {
-                killDetachedShim(request);
-            }
+            return answer.readLine(deadline, MAX_LINE);
+        } catch (AnswerPipe.AnswerTimeoutException e) {
+            first.destroyForcibly();
+            killDetachedShim(request);
             throw new ShimException("timeout", binary.getFileName() + " gave no READY line within "
                     + readyTimeout.toMillis() + " ms; the shim was killed");
-        } catch (ExecutionException e) {
-            throw new ShimException("create", "reading the shim's answer: " + e.getCause().getMessage(), e.getCause());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            process.destroyForcibly();
-            if (request != null) {
-                killDetachedShim(request);
-            }
-            throw new ShimException("interrupted", "stopped waiting for the shim of " + threadName);
+        } catch (IOException e) {
+            first.destroyForcibly();
+            killDetachedShim(request);
+            throw new ShimException(e instanceof InterruptedIOException ? "interrupted" : "create",
+                    "reading the shim's answer: " + e.getMessage(), e);
         }
     }
 
@@ -188,8 +185,8 @@ public final class ShimLauncher {
     }
 
     /**
-     * Kills the shim a failed or hung create left, found by the pid file it writes; only when
-     * that pid still runs our binary (pids are reused).
+     * Kills the shim a failed or hung create left, and its init, found by the pid file the shim
+     * writes; only when that pid still runs our binary (pids are reused).
      */
     private void killDetachedShim(ShimCreateRequest request) {
         Path pidFile = request.bundle().resolve("shim.pid");
@@ -200,6 +197,8 @@ public final class ShimLauncher {
                             .orElse(false))
                     .ifPresent(p -> {
                         LOG.warning(() -> "killing shim " + pid + " of " + request.id() + " after a failed create");
+                        // the init first: a shim killed first would leave it to the host's init
+                        p.descendants().forEach(ProcessHandle::destroyForcibly);
                         p.destroyForcibly();
                     });
         } catch (IOException | NumberFormatException e) {
@@ -217,6 +216,19 @@ public final class ShimLauncher {
             }
             byte[] bytes = err.readNBytes(available);
             return ": " + new String(bytes, StandardCharsets.UTF_8).strip();
+        } catch (IOException e) {
+            return "";
+        }
+    }
+
+    /** The end of DIR/shim.log, where a shim writes what it could not say on the pipe. */
+    private static String shimLogOf(ShimCreateRequest request) {
+        Path log = request.bundle().resolve("shim.log");
+        try {
+            byte[] bytes = Files.readAllBytes(log);
+            String text = new String(bytes, Math.max(0, bytes.length - 2000), Math.min(bytes.length, 2000),
+                    StandardCharsets.UTF_8).strip();
+            return text.isEmpty() ? "" : "; " + log + " says: " + text;
         } catch (IOException e) {
             return "";
         }
