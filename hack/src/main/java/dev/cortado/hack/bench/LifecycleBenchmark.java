@@ -107,7 +107,7 @@ public final class LifecycleBenchmark {
             PodRunner.Outcome started = PodRunner.forEach(pods, options.parallel(), "pod-start", true,
                     pod -> pod.start(latencies));
             double startSeconds = seconds(System.nanoTime() - start);
-            started.throwIfFailed(where + ": " + started.failed() + " of " + pods.size() + " pods did not start");
+            started.throwIfFailed("to start");
 
             sleep(options.settleMillis());
             MemoryUsage daemonRunning = daemonMemory();
@@ -126,7 +126,7 @@ public final class LifecycleBenchmark {
             PodRunner.Outcome stopped = PodRunner.forEach(pods, options.parallel(), "pod-teardown", false,
                     pod -> pod.tearDown(latencies, options.stopTimeout()));
             double stopSeconds = seconds(System.nanoTime() - stop);
-            stopped.throwIfFailed(where + ": " + stopped.failed() + " of " + pods.size() + " pods did not tear down");
+            stopped.throwIfFailed("to tear down");
             tornDown = true;
             requireNothingLeft(client, where, template, overhead.containerProcesses());
             return new LifecycleResult(label, options.run(), pods.size(), options.parallel(), latencies, startSeconds,

@@ -20,16 +20,14 @@ final class PodRunner {
      *
      * @param failures the failures' messages, in the order they happened
      * @param skipped  pods not attempted because an earlier one failed
+     * @param pods     how many pods there were
      */
-    record Outcome(List<String> failures, int skipped) {
-        int failed() {
-            return failures.size();
-        }
-
-        void throwIfFailed(String summary) {
+    record Outcome(List<String> failures, int skipped, int pods) {
+        /** Fails with the first failure, then how many pods failed {@code doing} what. */
+        void throwIfFailed(String doing) {
             if (!failures.isEmpty()) {
-                throw new BenchmarkException(summary + (skipped > 0 ? " (" + skipped + " not attempted)" : "")
-                        + "; the first failure: " + failures.get(0));
+                throw new BenchmarkException(failures.get(0) + " (" + failures.size() + " of " + pods + " pods failed "
+                        + doing + (skipped > 0 ? ", " + skipped + " not attempted" : "") + ")");
             }
         }
     }
@@ -68,7 +66,7 @@ final class PodRunner {
             awaitTermination(threads, job);
         }
         synchronized (failures) {
-            return new Outcome(List.copyOf(failures), skipped.get());
+            return new Outcome(List.copyOf(failures), skipped.get(), pods.size());
         }
     }
 

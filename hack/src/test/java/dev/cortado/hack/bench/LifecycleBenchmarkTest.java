@@ -76,7 +76,7 @@ class LifecycleBenchmarkTest {
              InMemoryCriServer server = new InMemoryCriServer(dir, IMAGE_ID, 0, runtime)) {
             BenchmarkException e = assertThrows(BenchmarkException.class,
                     () -> new LifecycleBenchmark(options(server, 3, 1)).run());
-            assertTrue(e.getMessage().contains("1 of 3 pods did not start (1 not attempted)"), e.getMessage());
+            assertTrue(e.getMessage().contains("(1 of 3 pods failed to start, 1 not attempted)"), e.getMessage());
             assertTrue(e.getMessage().contains("StartContainer for pod bench-"), e.getMessage());
             assertTrue(e.getMessage().contains("UNIMPLEMENTED: StartContainer is not written yet"), e.getMessage());
             assertTrue(runtime.sandboxes.isEmpty() && runtime.containers.isEmpty(),
