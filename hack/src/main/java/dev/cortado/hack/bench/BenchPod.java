@@ -153,8 +153,7 @@ final class BenchPod {
             result = call.get();
         } catch (StatusRuntimeException e) {
             throw new BenchmarkException(where + ": " + step.title() + " for pod " + pod.name() + " failed: "
-                    + e.getStatus().getCode() + (e.getStatus().getDescription() == null ? ""
-                    : ": " + e.getStatus().getDescription()));
+                    + CriErrors.describe(e));
         }
         log.record(step, System.nanoTime() - start);
         return result;
@@ -168,7 +167,7 @@ final class BenchPod {
             if (e.getStatus().getCode() == Status.Code.NOT_FOUND) {
                 return true;
             }
-            failures.add(what + " (pod " + pod.name() + "): " + e.getStatus());
+            failures.add(what + " (pod " + pod.name() + "): " + CriErrors.describe(e));
             return false;
         }
     }

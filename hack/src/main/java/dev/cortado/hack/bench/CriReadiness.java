@@ -30,7 +30,9 @@ final class CriReadiness {
             } catch (StatusRuntimeException e) {
                 if (e.getStatus().getCode() == Status.Code.UNIMPLEMENTED || System.nanoTime() > deadline) {
                     throw new BenchmarkException(where + ": ImageStatus is not answering after "
-                            + readySeconds + " s: " + e.getStatus());
+                            + readySeconds + " s: " + CriErrors.describe(e)
+                            + (e.getStatus().getCode() == Status.Code.UNAVAILABLE
+                            ? " (is the daemon running and listening on that socket?)" : ""));
                 }
             }
             try {

@@ -166,7 +166,7 @@ public final class LifecycleBenchmark {
                         + " containers of this run after they were all removed");
             }
         } catch (StatusRuntimeException e) {
-            throw new BenchmarkException(where + ": listing pods and containers after removal failed: " + e.getStatus());
+            throw new BenchmarkException(where + ": listing pods and containers after removal failed: " + CriErrors.describe(e));
         }
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(GONE_WAIT_MILLIS);
         Set<Long> alive = new HashSet<>(processes);
@@ -204,7 +204,7 @@ public final class LifecycleBenchmark {
             }
             return ref;
         } catch (StatusRuntimeException e) {
-            throw new BenchmarkException(where + ": PullImage " + image + " failed: " + e.getStatus());
+            throw new BenchmarkException(where + ": PullImage " + image + " failed: " + CriErrors.describe(e));
         }
     }
 
@@ -213,7 +213,7 @@ public final class LifecycleBenchmark {
             return client.runtime().withDeadlineAfter(options.readySeconds(), TimeUnit.SECONDS)
                     .version(VersionRequest.newBuilder().setVersion("v1").build()).getRuntimeName();
         } catch (StatusRuntimeException e) {
-            throw new BenchmarkException("CRI Version at " + options.endpoint() + " failed: " + e.getStatus()
+            throw new BenchmarkException("CRI Version at " + options.endpoint() + " failed: " + CriErrors.describe(e)
                     + " (is the daemon running and serving CRI v1 there?)");
         }
     }

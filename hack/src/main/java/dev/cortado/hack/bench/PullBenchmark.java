@@ -101,7 +101,7 @@ public final class PullBenchmark {
             VersionResponse version = deadline(client).version(VersionRequest.newBuilder().setVersion("v1").build());
             return version.getRuntimeName();
         } catch (StatusRuntimeException e) {
-            throw new BenchmarkException("CRI Version at " + options.endpoint() + " failed: " + e.getStatus()
+            throw new BenchmarkException("CRI Version at " + options.endpoint() + " failed: " + CriErrors.describe(e)
                     + " (is the daemon running and serving CRI v1 there?)");
         }
     }
@@ -112,7 +112,7 @@ public final class PullBenchmark {
                     .setImage(spec()).build());
             return status.hasImage() && !status.getImage().getId().isEmpty();
         } catch (StatusRuntimeException e) {
-            throw new BenchmarkException(where + ": ImageStatus " + options.image() + " failed: " + e.getStatus());
+            throw new BenchmarkException(where + ": ImageStatus " + options.image() + " failed: " + CriErrors.describe(e));
         }
     }
 
@@ -129,7 +129,7 @@ public final class PullBenchmark {
             }
             return ref;
         } catch (StatusRuntimeException e) {
-            throw new BenchmarkException(where + ": PullImage " + image + " failed: " + e.getStatus());
+            throw new BenchmarkException(where + ": PullImage " + image + " failed: " + CriErrors.describe(e));
         }
     }
 
