@@ -8,7 +8,6 @@ import dev.cortado.cri.v1.PullImageRequest;
 import dev.cortado.cri.v1.RuntimeServiceGrpc.RuntimeServiceBlockingStub;
 import dev.cortado.cri.v1.VersionRequest;
 import dev.cortado.cri.v1.VersionResponse;
-import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -25,7 +24,6 @@ import java.util.logging.Logger;
 public final class PullBenchmark {
     /** Held so the level set on it is not lost when JUL drops an unreferenced logger. */
     private static final Logger NETTY_BOOTSTRAP = Logger.getLogger("io.netty.bootstrap");
-    private static final long READY_POLL_MILLIS = 50;
 
     private final PullOptions options;
 
@@ -65,7 +63,7 @@ public final class PullBenchmark {
         try (CriClient client = CriClient.connect(options.endpoint())) {
             String label = options.label() != null ? options.label() : runtimeName(client);
             String where = label + " at " + options.endpoint();
-            awaitImageService(client, where);
+            CriReadiness.awaitImageService(client, options.image(), where, options.readySeconds());
             if (imagePresent(client, where)) {
                 throw new BenchmarkException(where + " already has " + options.image()
                         + ": a cold pull needs a daemon started on empty root and state directories");
@@ -103,35 +101,8 @@ public final class PullBenchmark {
             VersionResponse version = deadline(client).version(VersionRequest.newBuilder().setVersion("v1").build());
             return version.getRuntimeName();
         } catch (StatusRuntimeException e) {
-            throw new BenchmarkException("CRI Version at " + options.endpoint() + " failed: " + e.getStatus()
+            throw new BenchmarkException("CRI Version at " + options.endpoint() + " failed: " + CriErrors.describe(e)
                     + " (is the daemon running and serving CRI v1 there?)");
-        }
-    }
-
-    /**
-     * A daemon may listen before its image service is initialised (containerd's CRI plugin answers
-     * "server is not initialized yet" for a moment), so wait until ImageStatus answers at all.
-     * UNIMPLEMENTED is final: that runtime has no image service to wait for.
-     */
-    private void awaitImageService(CriClient client, String where) {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(options.readySeconds());
-        while (true) {
-            try {
-                client.images().withDeadlineAfter(options.readySeconds(), TimeUnit.SECONDS)
-                        .imageStatus(ImageStatusRequest.newBuilder().setImage(spec()).build());
-                return;
-            } catch (StatusRuntimeException e) {
-                if (e.getStatus().getCode() == Status.Code.UNIMPLEMENTED || System.nanoTime() > deadline) {
-                    throw new BenchmarkException(where + ": ImageStatus is not answering after "
-                            + options.readySeconds() + " s: " + e.getStatus());
-                }
-            }
-            try {
-                Thread.sleep(READY_POLL_MILLIS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new BenchmarkException(where + ": interrupted while waiting for the image service");
-            }
         }
     }
 
@@ -141,7 +112,7 @@ public final class PullBenchmark {
                     .setImage(spec()).build());
             return status.hasImage() && !status.getImage().getId().isEmpty();
         } catch (StatusRuntimeException e) {
-            throw new BenchmarkException(where + ": ImageStatus " + options.image() + " failed: " + e.getStatus());
+            throw new BenchmarkException(where + ": ImageStatus " + options.image() + " failed: " + CriErrors.describe(e));
         }
     }
 
@@ -158,7 +129,7 @@ public final class PullBenchmark {
             }
             return ref;
         } catch (StatusRuntimeException e) {
-            throw new BenchmarkException(where + ": PullImage " + image + " failed: " + e.getStatus());
+            throw new BenchmarkException(where + ": PullImage " + image + " failed: " + CriErrors.describe(e));
         }
     }
 
@@ -176,12 +147,5 @@ public final class PullBenchmark {
 
     private static double seconds(long nanos) {
         return nanos / 1e9;
-    }
-
-    /** A benchmark step failed; the message names the runtime, the call and the cause. */
-    static final class BenchmarkException extends RuntimeException {
-        BenchmarkException(String message) {
-            super(message);
-        }
     }
 }

@@ -1,7 +1,7 @@
 package dev.cortado.hack.bench;
 
-import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 
 /**
  * The command line of {@link PullBenchmark}.
@@ -54,50 +54,12 @@ public record PullOptions(String endpoint, String image, String label, long pid,
 
     /** Parses {@code args}; an empty list means "print usage". */
     public static PullOptions parse(List<String> args) {
-        String endpoint = null;
-        String image = null;
-        String label = null;
-        long pid = -1;
-        int run = 1;
-        int warm = 3;
-        String expectedId = null;
-        String prime = null;
-        long timeout = 600;
-        long ready = 60;
-        List<String> rest = new ArrayList<>(args);
-        while (!rest.isEmpty()) {
-            String flag = rest.remove(0);
-            if (rest.isEmpty()) {
-                throw new IllegalArgumentException(flag.startsWith("--")
-                        ? "flag " + flag + " needs a value" : "unexpected argument \"" + flag + "\"");
-            }
-            String value = rest.remove(0);
-            switch (flag) {
-                case "--endpoint" -> endpoint = value;
-                case "--image" -> image = value;
-                case "--label" -> label = value;
-                case "--pid" -> pid = number(flag, value);
-                case "--run" -> run = (int) number(flag, value);
-                case "--warm-pulls" -> warm = (int) number(flag, value);
-                case "--expect-id" -> expectedId = value;
-                case "--prime" -> prime = value;
-                case "--timeout" -> timeout = number(flag, value);
-                case "--ready-timeout" -> ready = number(flag, value);
-                default -> throw new IllegalArgumentException("unknown flag \"" + flag + "\" (run without arguments for help)");
-            }
-        }
-        return new PullOptions(endpoint, image, label, pid, run, warm, expectedId, prime, timeout, ready);
-    }
-
-    private static long number(String flag, String value) {
-        try {
-            long parsed = Long.parseLong(value);
-            if (parsed < 1 || parsed > Integer.MAX_VALUE) {
-                throw new NumberFormatException();
-            }
-            return parsed;
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(flag + " needs a positive whole number, not \"" + value + "\"");
-        }
+        Flags flags = Flags.parse(args, Set.of("--endpoint", "--image", "--label", "--pid", "--run", "--warm-pulls",
+                "--expect-id", "--prime", "--timeout", "--ready-timeout"), Set.of());
+        return new PullOptions(flags.string("--endpoint", null), flags.string("--image", null),
+                flags.string("--label", null), flags.number("--pid", -1, 1), (int) flags.number("--run", 1, 1),
+                (int) flags.number("--warm-pulls", 3, 1), flags.string("--expect-id", null),
+                flags.string("--prime", null), flags.number("--timeout", 600, 1),
+                flags.number("--ready-timeout", 60, 1));
     }
 }

@@ -248,6 +248,24 @@ public final class TestImages {
         }
     }
 
+    /**
+     * {@code pause:latest}: a sandbox image for runtimes that need one (containerd's
+     * {@code sandbox_image}), one gzip layer holding only {@code /pause}, the statically linked
+     * {@link PauseBinary}, which is also the entrypoint. It exits 0 on SIGTERM or SIGINT.
+     */
+    public static TestImage pause(LocalRegistry registry) {
+        return pause(registry, "pause", "latest");
+    }
+
+    public static TestImage pause(LocalRegistry registry, String repository, String tag) {
+        Layer layer = new LayerBuilder().file("pause", PauseBinary.compile(), 0755).build(Compression.GZIP);
+        BuiltImage image = ImageBuilder.oci()
+                .entrypoint("/pause")
+                .layer(layer, "COPY pause /pause")
+                .build();
+        return push(registry, repository, tag, image);
+    }
+
     /** The busybox base layer plus the given extra layers (gzip, OCI), e.g. with hostile entries. */
     public static TestImage withLayers(LocalRegistry registry, String repository, String tag, LayerBuilder... extra) {
         ImageBuilder builder = base(ImageBuilder.oci()).layer(BusyboxRootfs.layer(Compression.GZIP), "COPY busybox rootfs /");

@@ -5,15 +5,15 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
-/** Runs short-lived helper programs (htpasswd, openssl) and turns their failures into readable errors. */
-final class Commands {
+/** Runs short-lived helper programs (htpasswd, openssl, gcc) and turns their failures into readable errors. */
+public final class Commands {
     private static final long TIMEOUT_SECONDS = 60;
 
     private Commands() {
     }
 
     /** Runs the command to completion and returns its standard output; fails naming the command and its stderr. */
-    static String run(List<String> command) {
+    public static String run(List<String> command) {
         Process process;
         try {
             process = new ProcessBuilder(command).redirectErrorStream(false).start();

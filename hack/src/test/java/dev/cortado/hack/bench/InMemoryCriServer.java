@@ -27,10 +27,13 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * A real gRPC server on a real unix socket that answers the few CRI calls the benchmark makes,
+ * A real gRPC server on a real unix socket that answers the few CRI calls the benchmarks make,
  * keeping "pulled" references in memory: the client side under test talks to it as to a runtime.
+ * Its RuntimeService answers only Version unless another is given.
  */
 final class InMemoryCriServer implements AutoCloseable {
+    static final VersionResponse VERSION = VersionResponse.newBuilder().setVersion("0.1.0").setRuntimeName("inmemory")
+            .setRuntimeVersion("0").setRuntimeApiVersion("v1").build();
     final Path socket;
     final Map<String, String> pulled = new ConcurrentHashMap<>();
     final AtomicInteger pulls = new AtomicInteger();
@@ -39,6 +42,18 @@ final class InMemoryCriServer implements AutoCloseable {
     private final Server server;
 
     InMemoryCriServer(Path dir, String imageId, long pullMillis) throws IOException {
+        this(dir, imageId, pullMillis, new RuntimeServiceGrpc.RuntimeServiceImplBase() {
+            @Override
+            public void version(VersionRequest request, StreamObserver<VersionResponse> response) {
+                response.onNext(VERSION);
+                response.onCompleted();
+            }
+        });
+    }
+
+    /** With {@code runtime} as the RuntimeService, e.g. an {@link InMemoryRuntime}. */
+    InMemoryCriServer(Path dir, String imageId, long pullMillis, RuntimeServiceGrpc.RuntimeServiceImplBase runtime)
+            throws IOException {
         this.socket = dir.resolve("cri.sock");
         this.boss = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("test-cri-boss"), EpollIoHandler.newFactory());
         this.workers = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("test-cri-worker"), EpollIoHandler.newFactory());
@@ -69,14 +84,7 @@ final class InMemoryCriServer implements AutoCloseable {
                         response.onCompleted();
                     }
                 })
-                .addService(new RuntimeServiceGrpc.RuntimeServiceImplBase() {
-                    @Override
-                    public void version(VersionRequest request, StreamObserver<VersionResponse> response) {
-                        response.onNext(VersionResponse.newBuilder().setVersion("0.1.0").setRuntimeName("inmemory")
-                                .setRuntimeVersion("0").setRuntimeApiVersion("v1").build());
-                        response.onCompleted();
-                    }
-                })
+                .addService(runtime)
                 .build()
                 .start();
     }

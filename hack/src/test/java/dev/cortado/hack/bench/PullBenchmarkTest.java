@@ -37,7 +37,7 @@ class PullBenchmarkTest {
                 assertEquals(4, runtime.pulls.get(), "one cold and three warm pulls");
                 assertTrue(LINE.matcher(result.line()).matches(), result.line());
 
-                PullBenchmark.BenchmarkException filled = assertThrows(PullBenchmark.BenchmarkException.class,
+                BenchmarkException filled = assertThrows(BenchmarkException.class,
                         () -> new PullBenchmark(options).run());
                 assertTrue(filled.getMessage().contains("already has"), filled.getMessage());
             }
@@ -51,7 +51,7 @@ class PullBenchmarkTest {
             try (InMemoryCriServer runtime = new InMemoryCriServer(dir, "sha256:" + "0".repeat(64), 0)) {
                 PullOptions options = new PullOptions(runtime.endpoint(), image.reference(), "x", -1, 1, 1,
                         image.imageId(), null, 60, 10);
-                PullBenchmark.BenchmarkException e = assertThrows(PullBenchmark.BenchmarkException.class,
+                BenchmarkException e = assertThrows(BenchmarkException.class,
                         () -> new PullBenchmark(options).run());
                 assertTrue(e.getMessage().contains("registry's image ID is " + image.imageId()), e.getMessage());
             }
@@ -64,14 +64,14 @@ class PullBenchmarkTest {
             TestImage image = TestImages.large(registry, "bench/small", "v1", 1, 64 * 1024, 3);
             PullOptions options = new PullOptions("unix://" + dir.resolve("none.sock"), image.reference(), null,
                     -1, 1, 1, null, null, 5, 1);
-            PullBenchmark.BenchmarkException e = assertThrows(PullBenchmark.BenchmarkException.class,
+            BenchmarkException e = assertThrows(BenchmarkException.class,
                     () -> new PullBenchmark(options).run());
             assertTrue(e.getMessage().contains("UNAVAILABLE"), e.getMessage());
 
             PullOptions labelled = new PullOptions("unix://" + dir.resolve("none.sock"), image.reference(), "late",
                     -1, 1, 1, null, null, 5, 1);
             long start = System.nanoTime();
-            PullBenchmark.BenchmarkException waited = assertThrows(PullBenchmark.BenchmarkException.class,
+            BenchmarkException waited = assertThrows(BenchmarkException.class,
                     () -> new PullBenchmark(labelled).run());
             assertTrue(waited.getMessage().contains("not answering after 1 s"), waited.getMessage());
             assertTrue(System.nanoTime() - start >= 1_000_000_000L, "waited for the daemon to come up");

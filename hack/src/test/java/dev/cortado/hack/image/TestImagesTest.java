@@ -1,6 +1,7 @@
 package dev.cortado.hack.image;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -13,9 +14,13 @@ import dev.cortado.hack.registry.RegistryClient;
 import dev.cortado.hack.registry.RegistryException;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import java.util.zip.GZIPInputStream;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
@@ -23,6 +28,7 @@ import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class TestImagesTest {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -147,6 +153,56 @@ class TestImagesTest {
                     java.nio.charset.StandardCharsets.ISO_8859_1);
             assertTrue(passwd.contains("app:x:1234:5678:"), "passwd entry missing");
         }
+    }
+
+    @Test
+    void pauseImageHoldsOnlyAStaticPauseThatStopsOnSigterm(@TempDir Path dir) throws Exception {
+        try (LocalRegistry registry = LocalRegistry.start()) {
+            TestImage pause = TestImages.pause(registry, "bench/pause", "v1");
+            new RegistryReader(registry.client()).verify(pause);
+            JsonNode config = JSON.readTree(pause.image().config().bytes());
+            assertEquals("[\"/pause\"]", config.get("config").get("Entrypoint").toString());
+            byte[] binary = null;
+            List<String> names = new java.util.ArrayList<>();
+            try (TarArchiveInputStream tar = new TarArchiveInputStream(new GZIPInputStream(
+                    new ByteArrayInputStream(pause.image().layers().get(0).bytes())))) {
+                for (TarArchiveEntry entry = tar.getNextEntry(); entry != null; entry = tar.getNextEntry()) {
+                    names.add(entry.getName());
+                    assertEquals(0755, entry.getMode());
+                    binary = tar.readAllBytes();
+                }
+            }
+            assertEquals(List.of("pause"), names);
+            String text = new String(binary, java.nio.charset.StandardCharsets.ISO_8859_1);
+            assertTrue(text.startsWith("\u007fELF"), "an ELF executable");
+            assertFalse(hasProgramInterpreter(binary), "statically linked: no PT_INTERP program header");
+
+            Path program = Files.write(dir.resolve("pause"), binary);
+            Files.setPosixFilePermissions(program, PosixFilePermissions.fromString("rwxr-xr-x"));
+            Process process = new ProcessBuilder(program.toString()).start();
+            try {
+                assertFalse(process.waitFor(300, TimeUnit.MILLISECONDS), "pause keeps running");
+                process.destroy();  // SIGTERM
+                assertTrue(process.waitFor(5, TimeUnit.SECONDS), "pause stops on SIGTERM");
+                assertEquals(0, process.exitValue());
+            } finally {
+                process.destroyForcibly();
+            }
+        }
+    }
+
+    /** Whether an ELF64 little-endian executable names a dynamic loader (a PT_INTERP header, type 3). */
+    private static boolean hasProgramInterpreter(byte[] elf) {
+        java.nio.ByteBuffer buffer = java.nio.ByteBuffer.wrap(elf).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        long headers = buffer.getLong(0x20);
+        int size = Short.toUnsignedInt(buffer.getShort(0x36));
+        int count = Short.toUnsignedInt(buffer.getShort(0x38));
+        for (int i = 0; i < count; i++) {
+            if (buffer.getInt((int) headers + i * size) == 3) {
+                return true;
+            }
+        }
+        return false;
     }
 
     @Test
