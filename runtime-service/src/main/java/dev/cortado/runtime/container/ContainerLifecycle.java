@@ -118,12 +118,8 @@ public final class ContainerLifecycle {
                 throw new CriException(Status.Code.FAILED_PRECONDITION, "container " + container.describe()
                         + " failed to start: " + failed.getMessage());
             }
+            // the shim answers START once execve succeeded: now is when the process started
             long started = Ids.nowNanos();
-            try {
-                started = container.shim().state().startedAt().map(ContainerLifecycle::nanos).orElse(started);
-            } catch (ShimException raced) {
-                // it may have exited already; the start time stays ours
-            }
             if (container.record().state().equals(ContainerRecord.CREATED)) {
                 save(container, container.record().running(started));
             }

@@ -132,23 +132,31 @@ public final class ContainerManager {
         Container container = new Container(record, paths, new ShimClient(paths.shimSocket()));
         containers.put(id, container);
         try {
+            Phases phases = new Phases();
             records.save(id, record);
             List<Snapshot> chain = images.snapshots().chain(image.topChainId());
             prepareLayers(paths, sandbox, config, chain);
+            phases.mark("record+layers");
             mountRootfs(paths, chain);
+            phases.mark("mount");
             cgroup.create();
+            phases.mark("cgroup");
             BuiltSpec built = specs.build(request(container, sandbox, image));
             container.spec(built.spec());
-            AtomicFiles.write(paths.configJson(), json.writeValueAsBytes(built.config()));
-            planWriter.write(built.plan(), paths.plan());
+            phases.mark("spec");
+            AtomicFiles.writeVolatile(paths.configJson(), json.writeValueAsBytes(built.config()));
+            AtomicFiles.writeVolatile(paths.plan(), planWriter.encode(built.plan()));
             if (!logPath.isEmpty()) {
                 Files.createDirectories(Path.of(logPath).getParent());
             }
+            phases.mark("bundle");
             ShimHandle handle = launcher.create(new ShimCreateRequest(id, paths.bundle(), paths.plan(),
                     paths.shimSocket(), logPath.isEmpty() ? null : Path.of(logPath), paths.exitFile()));
+            phases.mark("shim");
             record = record.created(handle.shimPid(), handle.initPid())
                     .withUser(built.spec().user().uid(), built.spec().user().gid(),
                             built.spec().user().additionalGids());
+            LOG.fine(() -> "container " + id.substring(0, 12) + " create phases: " + phases);
             container.update(record);
             records.save(id, record);
         } catch (IOException | RuntimeException e) {
@@ -240,7 +248,7 @@ public final class ContainerManager {
             bytes = Files.readAllBytes(kept);
         } else {
             bytes = images.content().read(image.id(), CONFIG_CAP);
-            AtomicFiles.write(kept, bytes);
+            AtomicFiles.writeVolatile(kept, bytes);
         }
         return ImageConfig.parse(bytes, image.id().toString());
     }
@@ -355,7 +363,7 @@ public final class ContainerManager {
         }
         InitPlan plan = ExecPlans.of(spec(container), container.record().initPid(), command, false);
         Path planFile = container.paths().bundle().resolve("exec-" + Ids.newId().substring(0, 16) + ".plan");
-        planWriter.write(plan, planFile);
+        AtomicFiles.writeVolatile(planFile, planWriter.encode(plan));
         try {
             return container.shim().exec(planFile, timeout, EXEC_OUTPUT_CAP);
         } finally {

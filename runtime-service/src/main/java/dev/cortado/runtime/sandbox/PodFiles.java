@@ -55,13 +55,13 @@ public final class PodFiles {
      */
     public void write(String hostname, DNSConfig dns, boolean hostNetwork) throws IOException {
         Files.createDirectories(dir);
-        AtomicFiles.write(hostname(), (hostname + "\n").getBytes(StandardCharsets.UTF_8));
+        AtomicFiles.writeVolatile(hostname(), (hostname + "\n").getBytes(StandardCharsets.UTF_8));
         byte[] hosts = hostNetwork && Files.isRegularFile(Path.of("/etc/hosts"))
                 ? Files.readAllBytes(Path.of("/etc/hosts"))
                 : (DEFAULT_HOSTS + (hostname.isEmpty() ? "" : "127.0.1.1\t" + hostname + "\n"))
                         .getBytes(StandardCharsets.UTF_8);
-        AtomicFiles.write(hosts(), hosts);
-        AtomicFiles.write(resolvConf(), resolvConf(dns));
+        AtomicFiles.writeVolatile(hosts(), hosts);
+        AtomicFiles.writeVolatile(resolvConf(), resolvConf(dns));
     }
 
     static byte[] resolvConf(DNSConfig dns) throws IOException {

@@ -113,7 +113,6 @@ public final class SandboxManager {
             PinnedNamespaces pinned = pinner.pin(new NamespacePinner.Request(id, !hostNetwork, ownIpc, !hostNetwork,
                     hostname));
             sandbox.update(sandbox.record().withNamespaces(pinned));
-            records.save(id, sandbox.record());
             if (options.getPid() == NamespaceMode.POD) {
                 PodInits.Started init = podInits.start(id, pinned, cgroup);
                 String pidPath = pinner.pinFile("/proc/" + init.pid() + "/ns/pid", "pidns", id);
