@@ -24,6 +24,7 @@ import io.grpc.StatusRuntimeException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
@@ -148,13 +149,21 @@ class PodLifecycleTest {
             long firstPid = h.pid(first);
             long secondPid = h.pid(second);
 
+            long started = System.nanoTime();
             h.removePod(id);
+            long millis = (System.nanoTime() - started) / 1_000_000;
 
+            assertTrue(millis < 5000, "RemovePodSandbox of two running containers took " + millis + " ms");
             assertFalse(HostView.alive(firstPid));
             assertFalse(HostView.alive(secondPid));
             assertTrue(h.pods().isEmpty());
             assertTrue(h.containers(ContainerFilter.getDefaultInstance()).isEmpty());
             h.assertNothingLeft();
+            // nothing comes back from the records either
+            h.restartDaemon();
+            assertTrue(h.pods().isEmpty(), "pods after restart: " + h.pods());
+            assertEquals(List.of(), h.containers(ContainerFilter.getDefaultInstance()),
+                    "removed containers came back after a restart");
         }
     }
 
