@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.cortado.cri.v1.ContainerConfig;
 import dev.cortado.cri.v1.ContainerFilter;
 import dev.cortado.cri.v1.ContainerMetadata;
+import dev.cortado.cri.v1.ContainerState;
 import dev.cortado.cri.v1.ContainerStatus;
 import dev.cortado.cri.v1.ContainerStatusRequest;
 import dev.cortado.cri.v1.CreateContainerRequest;
@@ -23,6 +24,7 @@ import dev.cortado.cri.v1.NamespaceMode;
 import dev.cortado.cri.v1.NamespaceOption;
 import dev.cortado.cri.v1.PodSandbox;
 import dev.cortado.cri.v1.PodSandboxConfig;
+import dev.cortado.cri.v1.PodSandboxFilter;
 import dev.cortado.cri.v1.PodSandboxMetadata;
 import dev.cortado.cri.v1.PodSandboxStatusRequest;
 import dev.cortado.cri.v1.PodSandboxStatusResponse;
@@ -34,12 +36,16 @@ import dev.cortado.cri.v1.RuntimeServiceGrpc.RuntimeServiceBlockingStub;
 import dev.cortado.cri.v1.StartContainerRequest;
 import dev.cortado.cri.v1.StopContainerRequest;
 import dev.cortado.cri.v1.StopPodSandboxRequest;
+import dev.cortado.cri.v1.StreamContainersRequest;
+import dev.cortado.cri.v1.StreamPodSandboxesRequest;
 import dev.cortado.hack.image.TestImage;
 import dev.cortado.hack.registry.TempDirs;
 import dev.cortado.runtime.daemon.DaemonProcess;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
@@ -239,6 +245,42 @@ final class PodHarness implements AutoCloseable {
 
     List<dev.cortado.cri.v1.Container> containers(ContainerFilter filter) {
         return cri().listContainers(ListContainersRequest.newBuilder().setFilter(filter).build()).getContainersList();
+    }
+
+    List<PodSandbox> pods(PodSandboxFilter filter) {
+        return cri().listPodSandbox(ListPodSandboxRequest.newBuilder().setFilter(filter).build()).getItemsList();
+    }
+
+    /** StreamPodSandboxes, its pages concatenated in order. */
+    List<PodSandbox> streamPods(PodSandboxFilter filter) {
+        List<PodSandbox> all = new ArrayList<>();
+        cri().streamPodSandboxes(StreamPodSandboxesRequest.newBuilder().setFilter(filter).build())
+                .forEachRemaining(page -> all.addAll(page.getPodSandboxesList()));
+        return all;
+    }
+
+    /** StreamContainers, its pages concatenated in order. */
+    List<dev.cortado.cri.v1.Container> streamContainers(ContainerFilter filter) {
+        List<dev.cortado.cri.v1.Container> all = new ArrayList<>();
+        cri().streamContainers(StreamContainersRequest.newBuilder().setFilter(filter).build())
+                .forEachRemaining(page -> all.addAll(page.getContainersList()));
+        return all;
+    }
+
+    /** Polls ContainerStatus until the container is in {@code wanted}; fails after {@code within}. */
+    ContainerStatus awaitState(String containerId, ContainerState wanted, Duration within)
+            throws InterruptedException {
+        long deadline = System.nanoTime() + within.toNanos();
+        ContainerStatus status = status(containerId);
+        while (status.getState() != wanted) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("container " + containerId + " still " + status.getState() + " after "
+                        + within + ", not " + wanted + ": " + status);
+            }
+            Thread.sleep(50);
+            status = status(containerId);
+        }
+        return status;
     }
 
     // ---- the end -------------------------------------------------------------------------
