@@ -159,8 +159,10 @@ final class PodHarness implements AutoCloseable {
     String runPod(PodSandboxConfig config) {
         String id = cri().runPodSandbox(RunPodSandboxRequest.newBuilder().setConfig(config).build())
                 .getPodSandboxId();
-        String parent = config.getLinux().getCgroupParent();
-        cgroups.add(parent.isBlank() ? "/cortado/" + id : parent);
+        // a kubelet-provided cgroup_parent is the kubelet's to remove; cortado's own pod cgroup is not
+        if (config.getLinux().getCgroupParent().isBlank()) {
+            cgroups.add("/cortado/" + id);
+        }
         return id;
     }
 
