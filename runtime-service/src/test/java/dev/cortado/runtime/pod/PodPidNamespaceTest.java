@@ -7,13 +7,20 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.cortado.cri.v1.ContainerConfig;
+import dev.cortado.cri.v1.ContainerState;
+import dev.cortado.cri.v1.ContainerStatus;
 import dev.cortado.cri.v1.NamespaceMode;
 import dev.cortado.cri.v1.PodSandboxConfig;
+import dev.cortado.cri.v1.PodSandboxFilter;
+import dev.cortado.cri.v1.PodSandboxState;
+import dev.cortado.cri.v1.PodSandboxStateValue;
 import dev.cortado.hack.image.TestImage;
 import dev.cortado.hack.image.TestImages;
 import dev.cortado.hack.registry.LocalRegistry;
 import java.nio.file.Files;
+import io.grpc.Status;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -23,7 +30,7 @@ import org.junit.jupiter.api.Timeout;
 
 /**
  * PID namespaces: one per container (the default), one per pod whose pid 1 is the pod init
- * (cortado-shim in pause mode, reaping orphans), and the node's.
+ * (cortado-shim in pause mode, reaping orphans; the pod is not ready once it died), and the node's.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @Timeout(300)
@@ -113,6 +120,34 @@ class PodPidNamespaceTest {
             h.stopPod(id);
             assertFalse(HostView.alive(podInit), "pod init survived StopPodSandbox");
             assertFalse(Files.exists(pinned), "pid namespace still pinned after stop");
+        }
+    }
+
+    @Test
+    void aPodWhosePodInitDiedIsNotReady() throws Exception {
+        try (PodHarness h = PodHarness.start(busybox)) {
+            PodSandboxConfig pod = h.pod("initdies", PodHarness.namespaces(NamespaceMode.POD, NamespaceMode.POD,
+                    NamespaceMode.POD)).build();
+            String id = h.runPod(pod);
+            String container = h.run(id, pod, h.container("main", pod, "sleep", "1000").build());
+            long podInit = h.podInfo(id).get("podInitPid").asLong();
+            long pid = h.pid(container);
+
+            ProcessHandle.of(podInit).orElseThrow().destroyForcibly();
+
+            // the kernel ends a PID namespace with its init: every process in it is killed
+            ContainerStatus status = h.awaitState(container, ContainerState.CONTAINER_EXITED, Duration.ofSeconds(10));
+            assertEquals(137, status.getExitCode());
+            assertFalse(HostView.alive(pid));
+            assertEquals(PodSandboxState.SANDBOX_NOTREADY, h.podStatus(id, false).getStatus().getState());
+            assertEquals(List.of(id), h.pods(PodSandboxFilter.newBuilder().setState(PodSandboxStateValue.newBuilder()
+                    .setState(PodSandboxState.SANDBOX_NOTREADY)).build()).stream().map(p -> p.getId()).toList());
+            PodLifecycleTest.assertCode(Status.Code.FAILED_PRECONDITION, "is not ready",
+                    () -> h.create(id, pod, h.container("next", pod, "sleep", "1000").build()));
+
+            h.stopPod(id);
+            h.removePod(id);
+            h.assertNothingLeft();
         }
     }
 
