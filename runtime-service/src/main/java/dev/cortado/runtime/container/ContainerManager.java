@@ -281,8 +281,9 @@ public final class ContainerManager {
             }
             throw notFound;
         }
+        // outside the container's monitor: the exit it waits for is recorded under that monitor
+        lifecycle.killForRemoval(container);
         synchronized (container) {
-            lifecycle.killForRemoval(container);
             destroy(container);
         }
         LOG.info("container removed: " + container.describe());

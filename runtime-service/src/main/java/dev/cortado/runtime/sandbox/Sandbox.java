@@ -40,7 +40,29 @@ public final class Sandbox {
     }
 
     public boolean ready() {
-        return record.ready();
+        SandboxRecord current = record;
+        return current.ready() && podInitAlive(current);
+    }
+
+    /**
+     * A pod sharing one PID namespace is usable only while its pod init lives: when pid 1 of a
+     * PID namespace dies the kernel kills every process in it and refuses new ones, so the
+     * kubelet must see the pod not ready and make a new one. Comparing namespace inodes also
+     * guards against the pid having been reused.
+     */
+    private static boolean podInitAlive(SandboxRecord current) {
+        if (current.podInitPid() <= 0 || current.namespaces().pid() == null) {
+            return true;
+        }
+        try {
+            Object pinned = java.nio.file.Files.getAttribute(java.nio.file.Path.of(current.namespaces().pid()),
+                    "unix:ino");
+            Object live = java.nio.file.Files.getAttribute(java.nio.file.Path.of("/proc/" + current.podInitPid()
+                    + "/ns/pid"), "unix:ino");
+            return pinned.equals(live);
+        } catch (java.io.IOException gone) {
+            return false;
+        }
     }
 
     public NamespaceOption namespaceOptions() {
