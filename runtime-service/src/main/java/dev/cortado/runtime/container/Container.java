@@ -19,6 +19,7 @@ public final class Container {
     private final CompletableFuture<ContainerRecord> exited = new CompletableFuture<>();
     private volatile ContainerRecord record;
     private volatile ContainerSpec spec;
+    private volatile boolean removed;
 
     Container(ContainerRecord record, ContainerPaths paths, ShimClient shim) {
         this.record = record;
@@ -70,6 +71,15 @@ public final class Container {
     /** Its shim's control client, for requests the service makes directly (reopen the log). */
     public ShimClient shimClient() {
         return shim;
+    }
+
+    /** Marks it removed: a late exit report must not bring its record back. */
+    void markRemoved() {
+        removed = true;
+    }
+
+    boolean removed() {
+        return removed;
     }
 
     /** Completes with the exit record once the container has exited and that was recorded. */

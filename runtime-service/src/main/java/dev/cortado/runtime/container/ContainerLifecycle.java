@@ -250,8 +250,12 @@ public final class ContainerLifecycle {
     }
 
     private void save(Container container, ContainerRecord next) throws IOException {
-        records.save(next.id(), next);
-        container.update(next);
+        synchronized (container) {
+            if (!container.removed()) {
+                records.save(next.id(), next);
+            }
+            container.update(next);
+        }
     }
 
     static long nanos(Instant instant) {

@@ -308,7 +308,10 @@ public final class ContainerManager {
             failures.subList(1, failures.size()).forEach(first::addSuppressed);
             throw new IOException("cleaning up container " + record.id() + ": " + first.getMessage(), first);
         }
-        records.delete(record.id());
+        synchronized (container) {
+            container.markRemoved();
+            records.delete(record.id());
+        }
         containers.remove(record.id());
         names.values().removeIf(record.id()::equals);
     }

@@ -62,10 +62,15 @@ final class SandboxViews {
         info.put("cgroup", record.cgroup());
         info.put("podInitPid", record.podInitPid());
         ObjectNode namespaces = info.putObject("namespaces");
-        namespaces.put("network", record.namespaces().net() == null ? "host" : record.namespaces().net());
-        namespaces.put("ipc", record.namespaces().ipc() == null ? "host" : record.namespaces().ipc());
-        namespaces.put("uts", record.namespaces().uts() == null ? "host" : record.namespaces().uts());
-        namespaces.put("pid", record.namespaces().pid() == null ? "per container or host" : record.namespaces().pid());
+        if (record.ready()) {
+            namespaces.put("network", record.namespaces().net() == null ? "host" : record.namespaces().net());
+            namespaces.put("ipc", record.namespaces().ipc() == null ? "host" : record.namespaces().ipc());
+            namespaces.put("uts", record.namespaces().uts() == null ? "host" : record.namespaces().uts());
+            namespaces.put("pid", record.namespaces().pid() == null ? "per container or host"
+                    : record.namespaces().pid());
+        } else {
+            namespaces.put("released", "the pod is stopped: its namespaces were given back");
+        }
         info.put("files", record.filesDir());
         info.set("config", json.readTree(JsonFormat.printer().print(sandbox.config())));
         return json.writerWithDefaultPrettyPrinter().writeValueAsString(info);
