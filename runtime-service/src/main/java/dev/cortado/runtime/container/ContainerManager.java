@@ -273,8 +273,9 @@ public final class ContainerManager {
             }
             throw notFound;
         }
+        // not under the container's monitor: recording the exit it waits for takes that monitor
+        lifecycle.killForRemoval(container);
         synchronized (container) {
-            lifecycle.killForRemoval(container);
             destroy(container);
         }
         LOG.info("container removed: " + container.describe());
