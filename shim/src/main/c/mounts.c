@@ -281,6 +281,9 @@ static void move_root(const struct child_ctx *ctx)
 
 static void enter_root(const struct child_ctx *ctx, int rootfd)
 {
+    int oldroot = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+    if (oldroot < 0)
+        child_fail(ctx, "open", "/");
     if (fchdir(rootfd) < 0)
         child_fail(ctx, "chdir", ctx->plan->rootfs);
     if (ctx->plan->no_pivot) {
@@ -290,12 +293,20 @@ static void enter_root(const struct child_ctx *ctx, int rootfd)
             child_fail(ctx, "pivot_root", ctx->plan->rootfs);
         move_root(ctx);
     } else {
-        /* The old root now sits on top of the new one: detach it without telling the host. */
+        /*
+         * The old root now sits on top of the new one: detach it without telling the host. The
+         * cwd is still the new root, so "." must be made the old root first (through its fd);
+         * otherwise the rslave change lands on the new root's tree and turns every rshared
+         * bind of the container into a slave.
+         */
+        if (fchdir(oldroot) < 0)
+            child_fail(ctx, "chdir", "old root");
         if (mount(NULL, ".", NULL, MS_SLAVE | MS_REC, NULL) < 0)
             child_fail(ctx, "mount propagation", "old root");
         if (umount2(".", MNT_DETACH) < 0)
             child_fail(ctx, "umount", "old root");
     }
+    close(oldroot);
     if (chdir("/") < 0)
         child_fail(ctx, "chdir", "/");
 }
