@@ -3,6 +3,7 @@ package dev.cortado.runtime.container;
 import dev.cortado.cri.v1.ContainerConfig;
 import dev.cortado.cri.v1.Mount;
 import dev.cortado.cri.v1.PodSandboxConfig;
+import dev.cortado.cri.v1.Signal;
 import dev.cortado.image.manifest.ExecutionConfig;
 import dev.cortado.image.manifest.ImageConfig;
 import dev.cortado.image.snapshot.FileTrees;
@@ -343,6 +344,11 @@ public final class ContainerManager {
                     + unreadable.getMessage());
         }
         return StopSignals.resolve(container.config().getStopSignal(), imageSignal);
+    }
+
+    /** The signal StopContainer sends first, as ContainerStatus.stop_signal reports it. */
+    public Signal criStopSignal(Container container) {
+        return StopSignals.toCri(stopSignal(container));
     }
 
     /** Runs a command in a running container and returns its exit code and output. */
