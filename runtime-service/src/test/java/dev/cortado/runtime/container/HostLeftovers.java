@@ -51,7 +51,7 @@ final class HostLeftovers {
                 p.getFileName().toString().chars().allMatch(Character::isDigit))) {
             for (Path proc : procs) {
                 long pid = Long.parseLong(proc.getFileName().toString());
-                if (pid != self && (commandLine(pid).contains(dir.toString()) || inPodCgroup(pid))) {
+                if (pid != self && alive(pid) && (commandLine(pid).contains(dir.toString()) || inPodCgroup(pid))) {
                     found.add(pid);
                 }
             }
@@ -121,6 +121,19 @@ final class HostLeftovers {
         try {
             String cgroups = Files.readString(Path.of("/proc/" + pid + "/cgroup"));
             return podIds.stream().anyMatch(pod -> cgroups.contains("/cortado/" + pod));
+        } catch (IOException gone) {
+            return false;
+        }
+    }
+
+    /**
+     * Whether the process exists and is not a zombie: a detached shim's zombie waits for the
+     * host's pid 1 to reap it, which here happens only every second or so.
+     */
+    static boolean alive(long pid) {
+        try {
+            String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+            return stat.charAt(stat.lastIndexOf(')') + 2) != 'Z';
         } catch (IOException gone) {
             return false;
         }
