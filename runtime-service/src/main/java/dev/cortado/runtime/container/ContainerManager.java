@@ -115,6 +115,8 @@ public final class ContainerManager {
         }
         ImageRecord image = images.resolve(config.getImage().getImage()).orElseThrow(() ->
                 CriException.notFound("image \"" + config.getImage().getImage() + "\" not found: pull it first"));
+        PodSandboxConfig podConfig = sandbox.config();
+        String logPath = logPath(podConfig, config);
         String name = sandbox.id() + "/" + config.getMetadata().getName() + "/" + config.getMetadata().getAttempt();
         String id = Ids.newId();
         String holder = names.putIfAbsent(name, id);
@@ -125,8 +127,6 @@ public final class ContainerManager {
         }
         ContainerPaths paths = ContainerPaths.of(root, state, id);
         Cgroup cgroup = sandboxes.cgroupOf(sandbox).child(id);
-        PodSandboxConfig podConfig = sandbox.config();
-        String logPath = logPath(podConfig, config);
         ContainerRecord record = new ContainerRecord(id, sandbox.id(), config.toByteArray(), image.id().toString(),
                 imageRef(image), image.topChainId().toString(), ContainerRecord.CREATED, Ids.nowNanos(), 0, 0, 0,
                 "", "", logPath, cgroup.path(), 0, 0, 0, 0, List.of());
