@@ -3,6 +3,7 @@ package dev.cortado.runtime.container;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.cortado.cri.v1.Capability;
 import dev.cortado.cri.v1.ContainerConfig;
 import dev.cortado.cri.v1.ContainerMetadata;
 import dev.cortado.cri.v1.ContainerState;
@@ -122,7 +123,7 @@ class BadInputTest {
     void anUnknownCapabilityIsInvalid() throws IOException {
         refused(Status.Code.INVALID_ARGUMENT, good().setLinux(LinuxContainerConfig.newBuilder()
                 .setSecurityContext(LinuxContainerSecurityContext.newBuilder().setCapabilities(
-                        dev.cortado.cri.v1.Capability.newBuilder().addAddCapabilities("CAP_MAKE_COFFEE")))),
+                        Capability.newBuilder().addAddCapabilities("CAP_MAKE_COFFEE")))),
                 "CAP_MAKE_COFFEE");
     }
 

@@ -6,7 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.cortado.cri.v1.ContainerConfig;
+import dev.cortado.cri.v1.ContainerFilter;
 import dev.cortado.cri.v1.ContainerState;
+import dev.cortado.cri.v1.ContainerStateValue;
 import dev.cortado.cri.v1.ContainerStatus;
 import dev.cortado.cri.v1.ContainerStatusRequest;
 import dev.cortado.cri.v1.ExecSyncRequest;
@@ -102,13 +104,16 @@ class ContainerLifecycleTest {
         assertEquals("", running.getReason());
         assertEquals("0\n0\n0\n", pods.sh(id, "id -u; id -g; id -G"), "the process runs as status.user says");
 
+        assertEquals(List.of(id), listed(ContainerState.CONTAINER_RUNNING));
+        assertEquals(List.of(), listed(ContainerState.CONTAINER_CREATED));
+
         Status.Code twice = RpcFailures.code(() -> harness.runtime().startContainer(
                 StartContainerRequest.newBuilder().setContainerId(id).build()));
         assertEquals(Status.Code.FAILED_PRECONDITION, twice);
         assertEquals(ContainerState.CONTAINER_RUNNING, pods.status(id).getState(), "a second start changes nothing");
 
         long beforeExit = Ids.nowNanos();
-        pods.sh(id, "echo 0 > /tmp/go");
+        pods.sh(id, "echo 0 > /tmp/go.new && mv /tmp/go.new /tmp/go");
         ContainerStatus exited = pods.awaitState(id, ContainerState.CONTAINER_EXITED, EXIT_WAIT);
         assertEquals(0, exited.getExitCode());
         assertEquals("Completed", exited.getReason());
@@ -118,6 +123,9 @@ class ContainerLifecycleTest {
                 "finished_at " + exited.getFinishedAt() + " is not the time of the exit");
         assertEquals(busybox.imageId(), exited.getImageId());
         assertEquals(config.getMountsList(), exited.getMountsList());
+
+        assertEquals(List.of(id), listed(ContainerState.CONTAINER_EXITED));
+        assertEquals(List.of(), listed(ContainerState.CONTAINER_RUNNING));
 
         pods.stop(id, 10);
         assertEquals(exited, pods.status(id), "stopping an exited container changes nothing");
@@ -224,6 +232,12 @@ class ContainerLifecycleTest {
         harness.runtime().removeContainer(RemoveContainerRequest.newBuilder().setContainerId(unknown).build());
         assertEquals(0, harness.runtime().listContainers(ListContainersRequest.getDefaultInstance())
                 .getContainersCount());
+    }
+
+    private List<String> listed(ContainerState state) {
+        return harness.runtime().listContainers(ListContainersRequest.newBuilder().setFilter(ContainerFilter
+                .newBuilder().setState(ContainerStateValue.newBuilder().setState(state))).build())
+                .getContainersList().stream().map(dev.cortado.cri.v1.Container::getId).toList();
     }
 
     private static List<String> strings(JsonNode array) {

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.cortado.cri.v1.ContainerState;
 import dev.cortado.cri.v1.ExecSyncResponse;
+import dev.cortado.cri.v1.ListContainersRequest;
 import dev.cortado.hack.image.TestImage;
 import dev.cortado.hack.image.TestImages;
 import io.grpc.Status;
@@ -52,7 +53,7 @@ class ExecSyncTest {
 
     @AfterEach
     void removeOtherContainers() {
-        harness.runtime().listContainers(dev.cortado.cri.v1.ListContainersRequest.getDefaultInstance())
+        harness.runtime().listContainers(ListContainersRequest.getDefaultInstance())
                 .getContainersList().stream().filter(c -> !c.getId().equals(running))
                 .forEach(c -> pods.remove(c.getId()));
     }

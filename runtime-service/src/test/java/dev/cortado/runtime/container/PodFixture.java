@@ -40,6 +40,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.UUID;
 import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 
 /** Builds pods and containers the way a kubelet asks for them, for the runtime tests. */
 final class PodFixture {
@@ -181,7 +182,7 @@ final class PodFixture {
     }
 
     /** Polls {@code condition} every 20 ms until it holds, or fails with {@code why}. */
-    static void await(BooleanSupplier condition, Duration timeout, java.util.function.Supplier<String> why) {
+    static void await(BooleanSupplier condition, Duration timeout, Supplier<String> why) {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (!condition.getAsBoolean()) {
             if (System.nanoTime() > deadline) {
