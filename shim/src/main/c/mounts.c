@@ -281,6 +281,9 @@ static void move_root(const struct child_ctx *ctx)
 
 static void enter_root(const struct child_ctx *ctx, int rootfd)
 {
+    int oldroot = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+    if (oldroot < 0)
+        child_fail(ctx, "open", "/");
     if (fchdir(rootfd) < 0)
         child_fail(ctx, "chdir", ctx->plan->rootfs);
     if (ctx->plan->no_pivot) {
@@ -290,14 +293,47 @@ static void enter_root(const struct child_ctx *ctx, int rootfd)
             child_fail(ctx, "pivot_root", ctx->plan->rootfs);
         move_root(ctx);
     } else {
-        /* The old root now sits on top of the new one: detach it without telling the host. */
+        /*
+         * The old root now sits on top of the new one: detach it without telling the host. The
+         * cwd is still the new root, so "." must be made the old root first (through its fd);
+         * otherwise the rslave change lands on the new root's tree and turns every rshared
+         * bind of the container into a slave.
+         */
+        if (fchdir(oldroot) < 0)
+            child_fail(ctx, "chdir", "old root");
         if (mount(NULL, ".", NULL, MS_SLAVE | MS_REC, NULL) < 0)
             child_fail(ctx, "mount propagation", "old root");
         if (umount2(".", MNT_DETACH) < 0)
             child_fail(ctx, "umount", "old root");
     }
+    close(oldroot);
     if (chdir("/") < 0)
         child_fail(ctx, "chdir", "/");
+}
+
+/*
+ * pivot_root (and MS_MOVE) refuse a new root whose parent mount is shared, which it is once "/"
+ * was made rshared for a bidirectional mount; and a shared parent would also carry the rootfs
+ * bind below back to the host. So the mount holding the rootfs (the rootfs itself when it is a
+ * mount point, else the nearest mount above it) is made private first, in this namespace only.
+ */
+static void make_rootfs_mount_private(const struct child_ctx *ctx, const char *rootfs)
+{
+    char path[PATH_MAX];
+    if (snprintf(path, sizeof path, "%s", rootfs) >= (int)sizeof path)
+        child_fail(ctx, "mount propagation", rootfs);
+    for (;;) {
+        if (mount(NULL, path, NULL, MS_PRIVATE, NULL) == 0)
+            return;
+        char *slash = strrchr(path, '/');
+        if (errno != EINVAL || slash == NULL || strcmp(path, "/") == 0)
+            child_fail(ctx, "mount propagation", rootfs);
+        /* EINVAL: not a mount point; try the directory above */
+        if (slash == path)
+            slash[1] = '\0';
+        else
+            *slash = '\0';
+    }
 }
 
 void setup_filesystem(const struct child_ctx *ctx)
@@ -313,6 +349,7 @@ void setup_filesystem(const struct child_ctx *ctx)
     }
     if (!propagated && mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
         child_fail(ctx, "mount propagation", "/");
+    make_rootfs_mount_private(ctx, p->rootfs);
     /* pivot_root needs the new root to be a mount point; a bind of itself makes sure it is. */
     if (mount(p->rootfs, p->rootfs, NULL, MS_BIND | MS_REC, NULL) < 0)
         child_fail(ctx, "mount rootfs", p->rootfs);

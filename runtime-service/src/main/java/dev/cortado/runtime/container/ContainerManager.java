@@ -3,6 +3,7 @@ package dev.cortado.runtime.container;
 import dev.cortado.cri.v1.ContainerConfig;
 import dev.cortado.cri.v1.Mount;
 import dev.cortado.cri.v1.PodSandboxConfig;
+import dev.cortado.cri.v1.Signal;
 import dev.cortado.image.manifest.ExecutionConfig;
 import dev.cortado.image.manifest.ImageConfig;
 import dev.cortado.image.snapshot.FileTrees;
@@ -114,6 +115,8 @@ public final class ContainerManager {
         }
         ImageRecord image = images.resolve(config.getImage().getImage()).orElseThrow(() ->
                 CriException.notFound("image \"" + config.getImage().getImage() + "\" not found: pull it first"));
+        PodSandboxConfig podConfig = sandbox.config();
+        String logPath = logPath(podConfig, config);
         String name = sandbox.id() + "/" + config.getMetadata().getName() + "/" + config.getMetadata().getAttempt();
         String id = Ids.newId();
         String holder = names.putIfAbsent(name, id);
@@ -124,8 +127,6 @@ public final class ContainerManager {
         }
         ContainerPaths paths = ContainerPaths.of(root, state, id);
         Cgroup cgroup = sandboxes.cgroupOf(sandbox).child(id);
-        PodSandboxConfig podConfig = sandbox.config();
-        String logPath = logPath(podConfig, config);
         ContainerRecord record = new ContainerRecord(id, sandbox.id(), config.toByteArray(), image.id().toString(),
                 imageRef(image), image.topChainId().toString(), ContainerRecord.CREATED, Ids.nowNanos(), 0, 0, 0,
                 "", "", logPath, cgroup.path(), 0, 0, 0, 0, List.of());
@@ -354,6 +355,11 @@ public final class ContainerManager {
                     + unreadable.getMessage());
         }
         return StopSignals.resolve(container.config().getStopSignal(), imageSignal);
+    }
+
+    /** The signal StopContainer sends first, as ContainerStatus.stop_signal reports it. */
+    public Signal criStopSignal(Container container) {
+        return StopSignals.toCri(stopSignal(container));
     }
 
     /** Runs a command in a running container and returns its exit code and output. */

@@ -52,6 +52,16 @@ final class StopSignals {
         return parsed == null ? SIGTERM : parsed;
     }
 
+    /** The CRI's name for a signal number: the first enum value naming it (SIGABRT, not SIGIOT). */
+    static Signal toCri(int number) {
+        for (Signal signal : Signal.values()) {
+            if (signal != Signal.RUNTIME_DEFAULT && signal != Signal.UNRECOGNIZED && fromCri(signal) == number) {
+                return signal;
+            }
+        }
+        return Signal.RUNTIME_DEFAULT;
+    }
+
     /** "SIGTERM", "TERM", "15", "SIGRTMIN+2", "RTMAX-1"; null when it is none of those. */
     static Integer parse(String text) {
         String name = text.trim().toUpperCase(Locale.ROOT);

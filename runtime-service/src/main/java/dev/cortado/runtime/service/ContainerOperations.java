@@ -58,7 +58,7 @@ final class ContainerOperations {
     ContainerStatusResponse status(ContainerStatusRequest request) throws IOException {
         Container container = containers.get(request.getContainerId());
         ContainerStatusResponse.Builder response = ContainerStatusResponse.newBuilder()
-                .setStatus(views.status(container));
+                .setStatus(views.status(container, containers.criStopSignal(container)));
         if (request.getVerbose()) {
             response.putInfo("info", views.info(container, containers.lowerDirs(container)));
         }

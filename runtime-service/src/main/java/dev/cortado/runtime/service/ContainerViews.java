@@ -10,6 +10,7 @@ import dev.cortado.cri.v1.ContainerStatus;
 import dev.cortado.cri.v1.ContainerUser;
 import dev.cortado.cri.v1.ImageSpec;
 import dev.cortado.cri.v1.LinuxContainerUser;
+import dev.cortado.cri.v1.Signal;
 import dev.cortado.runtime.container.ContainerPaths;
 import dev.cortado.runtime.container.ContainerRecord;
 import java.io.IOException;
@@ -38,7 +39,8 @@ final class ContainerViews {
                 .build();
     }
 
-    ContainerStatus status(dev.cortado.runtime.container.Container container) {
+    /** @param stopSignal the signal StopContainer would send: the kubelet's, the image's, or SIGTERM */
+    ContainerStatus status(dev.cortado.runtime.container.Container container, Signal stopSignal) {
         ContainerRecord record = container.record();
         ContainerConfig config = container.config();
         ContainerStatus.Builder status = ContainerStatus.newBuilder()
@@ -58,7 +60,7 @@ final class ContainerViews {
                 .putAllAnnotations(config.getAnnotationsMap())
                 .addAllMounts(config.getMountsList())
                 .setLogPath(record.logPath())
-                .setStopSignal(config.getStopSignal());
+                .setStopSignal(stopSignal);
         if (!record.state().equals(ContainerRecord.CREATED) || record.initPid() > 0) {
             status.setUser(ContainerUser.newBuilder().setLinux(LinuxContainerUser.newBuilder()
                     .setUid(record.uid()).setGid(record.gid()).addAllSupplementalGroups(record.groups())));

@@ -73,7 +73,7 @@ final class PodOperations {
                 .setTimestamp(Rpc.nowNanos());
         List<ContainerStatus> statuses = new ArrayList<>();
         for (Container container : containers.inSandbox(sandbox.id())) {
-            statuses.add(containerViews.status(container));
+            statuses.add(containerViews.status(container, containers.criStopSignal(container)));
         }
         response.addAllContainersStatuses(statuses);
         if (request.getVerbose()) {
