@@ -1,5 +1,6 @@
 package dev.cortado.runtime.image;
 
+import dev.cortado.runtime.daemon.RpcFailures;
 import dev.cortado.hack.files.FileFacts;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;

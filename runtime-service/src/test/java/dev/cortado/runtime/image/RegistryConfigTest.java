@@ -1,5 +1,6 @@
 package dev.cortado.runtime.image;
 
+import dev.cortado.runtime.daemon.RpcFailures;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 

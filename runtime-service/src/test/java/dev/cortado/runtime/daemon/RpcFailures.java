@@ -1,4 +1,4 @@
-package dev.cortado.runtime.image;
+package dev.cortado.runtime.daemon;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -9,7 +9,7 @@ import io.grpc.StatusRuntimeException;
 import org.junit.jupiter.api.function.Executable;
 
 /** Assertions on the gRPC status a failed call ends with. */
-final class RpcFailures {
+public final class RpcFailures {
 
     private RpcFailures() {
     }
@@ -18,7 +18,7 @@ final class RpcFailures {
      * Runs the call, expects it to fail with {@code code}, and checks that the status message
      * contains each of {@code mentions}; returns the message.
      */
-    static String assertFails(Status.Code code, Executable call, String... mentions) {
+    public static String assertFails(Status.Code code, Executable call, String... mentions) {
         StatusRuntimeException failure = assertThrows(StatusRuntimeException.class, call);
         String message = failure.getStatus().getDescription();
         System.out.println("expected failure: " + failure.getStatus().getCode() + ": " + message);
@@ -30,5 +30,10 @@ final class RpcFailures {
         assertTrue(!message.contains("\tat ") && !message.contains("Exception:\n"),
                 "the message must not be a stack trace: " + message);
         return message;
+    }
+
+    /** The status code a call fails with; fails the test when it succeeds. */
+    public static Status.Code code(Executable call) {
+        return assertThrows(StatusRuntimeException.class, call, "the call should have failed").getStatus().getCode();
     }
 }
