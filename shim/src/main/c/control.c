@@ -40,6 +40,8 @@ void on_init_exit(struct shim *s, int status)
     if (s->sync_fd >= 0)
         on_init_report(s);
     drain_stdio(s);
+    if (s->state != STATE_RUNNING)
+        s->started_ns = 0;
     s->state = STATE_STOPPED;
     s->finished_ns = realtime_ns();
     if (s->start_error != NULL) {
@@ -81,10 +83,8 @@ void on_init_report(struct shim *s)
     }
     if (!s->start_requested)
         return;
-    if (s->state == STATE_CREATED) {
+    if (s->state == STATE_CREATED)
         s->state = STATE_RUNNING;
-        s->started_ns = realtime_ns();
-    }
     reply_waiting(s, WAIT_START, "OK");
 }
 
@@ -113,6 +113,9 @@ static void do_start(struct shim *s, struct conn *c)
         conn_reply(c, "ERR the container was already started");
         return;
     }
+    /* The start time is taken before the init is released, so that nothing the container writes
+     * can carry an earlier timestamp than its start. */
+    uint64_t release_ns = realtime_ns();
     char run = START_RUN;
     if (write_all(s->start_fd, &run, 1) < 0) {
         char reply[160];
@@ -123,6 +126,7 @@ static void do_start(struct shim *s, struct conn *c)
     close(s->start_fd);
     s->start_fd = -1;
     s->start_requested = true;
+    s->started_ns = release_ns;
     c->waiting = WAIT_START;
 }
 

@@ -15,7 +15,9 @@ import dev.cortado.shim.ShimState;
 import io.grpc.Status;
 import java.io.IOException;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -42,11 +44,27 @@ public final class ContainerLifecycle {
     private final CgroupLayout cgroups;
     private final Namespaces namespaces;
     private final Map<String, CompletableFuture<ExitStatus>> waits = new ConcurrentHashMap<>();
+    private final List<ContainerListener> listeners = new CopyOnWriteArrayList<>();
 
     public ContainerLifecycle(RecordStore<ContainerRecord> records, CgroupLayout cgroups, Namespaces namespaces) {
         this.records = records;
         this.cgroups = cgroups;
         this.namespaces = namespaces;
+    }
+
+    public void addListener(ContainerListener listener) {
+        listeners.add(listener);
+    }
+
+    /** Tells every listener; a listener's failure is logged and never undoes the step. */
+    void announce(Container container, ContainerListener.Change change) {
+        for (ContainerListener listener : listeners) {
+            try {
+                listener.changed(container, change);
+            } catch (RuntimeException e) {
+                LOG.warning("container listener failed on " + change + " of " + container.describe() + ": " + e);
+            }
+        }
     }
 
     /** Starts listening for the exit of a container whose shim is up. */
@@ -105,6 +123,8 @@ public final class ContainerLifecycle {
                 throw new CriException(Status.Code.FAILED_PRECONDITION, "container " + container.describe()
                         + " is " + record.state().toLowerCase() + ", not created: it can be started only once");
             }
+            // taken before the init is released, so no log line of the container predates its start
+            long started = Ids.nowNanos();
             try {
                 container.shim().start();
             } catch (ShimGoneException gone) {
@@ -118,8 +138,6 @@ public final class ContainerLifecycle {
                 throw new CriException(Status.Code.FAILED_PRECONDITION, "container " + container.describe()
                         + " failed to start: " + failed.getMessage());
             }
-            // the shim answers START once execve succeeded: now is when the process started
-            long started = Ids.nowNanos();
             if (container.record().state().equals(ContainerRecord.CREATED)) {
                 save(container, container.record().running(started));
             }
@@ -250,11 +268,20 @@ public final class ContainerLifecycle {
     }
 
     private void save(Container container, ContainerRecord next) throws IOException {
+        ContainerListener.Change change = null;
         synchronized (container) {
+            String before = container.record().state();
             if (!container.removed()) {
                 records.save(next.id(), next);
             }
             container.update(next);
+            if (!before.equals(next.state())) {
+                change = next.state().equals(ContainerRecord.RUNNING) ? ContainerListener.Change.STARTED
+                        : next.state().equals(ContainerRecord.EXITED) ? ContainerListener.Change.STOPPED : null;
+            }
+        }
+        if (change != null && !container.removed()) {
+            announce(container, change);
         }
     }
 

@@ -169,6 +169,7 @@ public final class ContainerManager {
             throw e;
         }
         lifecycle.watch(container);
+        lifecycle.announce(container, ContainerListener.Change.CREATED);
         LOG.info("container created: " + container.describe() + " in pod " + sandbox.describe() + " image "
                 + config.getImage().getImage());
         return container;
@@ -287,6 +288,7 @@ public final class ContainerManager {
         synchronized (container) {
             destroy(container);
         }
+        lifecycle.announce(container, ContainerListener.Change.DELETED);
         LOG.info("container removed: " + container.describe());
     }
 
