@@ -43,12 +43,19 @@ public final class ImagePuller {
     private final RegistryClient registry;
     private final LayerFetcher layers;
     private final Platform platform;
+    private final PullObserver observer;
 
     public ImagePuller(ImageStore store, RegistryClient registry, LayerFetcher layers, Platform platform) {
+        this(store, registry, layers, platform, PullObserver.NONE);
+    }
+
+    public ImagePuller(ImageStore store, RegistryClient registry, LayerFetcher layers, Platform platform,
+                       PullObserver observer) {
         this.store = store;
         this.registry = registry;
         this.layers = layers;
         this.platform = platform;
+        this.observer = observer;
     }
 
     public ImageRecord pull(ImageReference reference, Credentials credentials) throws IOException {
@@ -112,9 +119,11 @@ public final class ImagePuller {
             long downloaded = manifest.layers().stream().mapToLong(Descriptor::size).sum();
             LOG.info(String.format("pull finished: %s id %s digest %s, %d bytes in %.2f s", reference, record.id(),
                     top.digest(), downloaded, seconds));
+            observer.finished(downloaded, seconds);
             return record;
         } catch (IOException | RuntimeException e) {
             LOG.warning("pull failed: " + reference + ": " + e.getMessage());
+            observer.failed((System.nanoTime() - started) / 1e9);
             freeLeftovers(e);
             throw e;
         }

@@ -21,7 +21,7 @@ import java.util.Set;
 public final class ConfigLoader {
 
     private static final Set<String> TOP = Set.of("root", "state", "socket", "log_level",
-            "max_concurrent_downloads", "registry");
+            "max_concurrent_downloads", "registry", "metrics");
     private static final Set<String> REGISTRY = Set.of("mirrors", "configs", "insecure");
     private static final Set<String> REGISTRY_HOST = Set.of("auth");
     private static final Set<String> AUTH = Set.of("username", "password", "auth", "identitytoken");
@@ -57,7 +57,16 @@ public final class ConfigLoader {
                 ? positive(source, tree.get("max_concurrent_downloads"), "max_concurrent_downloads")
                 : base.maxConcurrentDownloads();
         RegistrySettings registries = tree.has("registry") ? registry(source, tree.get("registry")) : base.registries();
-        return new DaemonConfig(root, state, socket, logLevel, downloads, registries);
+        ListenAddress metrics = base.metrics();
+        if (tree.has("metrics")) {
+            JsonNode table = tree.get("metrics");
+            checkKeys(source, "metrics.", table, Set.of("address"));
+            if (table.has("address")) {
+                String address = text(source, table, "address");
+                metrics = address.equals("off") ? null : ListenAddress.parse(address, source + ": metrics.address");
+            }
+        }
+        return new DaemonConfig(root, state, socket, logLevel, downloads, registries, metrics);
     }
 
     private static RegistrySettings registry(String source, JsonNode node) throws ConfigException {

@@ -14,15 +14,16 @@ import java.util.Map;
  * @param logLevel               error, warn, info or debug
  * @param maxConcurrentDownloads layers downloaded and unpacked at once per daemon
  * @param registries             per-registry mirrors, credentials and insecure flags
+ * @param metrics                where the Prometheus endpoint listens; null: no endpoint (the default)
  */
 public record DaemonConfig(Path root, Path state, Path socket, String logLevel, int maxConcurrentDownloads,
-                           RegistrySettings registries) {
+                           RegistrySettings registries, ListenAddress metrics) {
 
     public static final Path DEFAULT_FILE = Path.of("/etc/cortado/cortado.toml");
 
     public static DaemonConfig defaults() {
         return new DaemonConfig(Path.of("/var/lib/cortado"), Path.of("/run/cortado"),
-                Path.of("/run/cortado/cortado.sock"), "info", 3, RegistrySettings.none());
+                Path.of("/run/cortado/cortado.sock"), "info", 3, RegistrySettings.none(), null);
     }
 
     /**

@@ -20,6 +20,8 @@ public final class Container {
     private volatile ContainerRecord record;
     private volatile ContainerSpec spec;
     private volatile boolean removed;
+    /** The resolved stop signal, once known: it never changes for a container. */
+    private volatile Integer stopSignal;
 
     Container(ContainerRecord record, ContainerPaths paths, ShimClient shim) {
         this.record = record;
@@ -30,6 +32,16 @@ public final class Container {
         } catch (InvalidProtocolBufferException e) {
             throw new IllegalStateException("container " + record.id() + " has an unreadable config", e);
         }
+    }
+
+    /** The stop signal, resolved once by {@code resolver} (which reads the image config) and kept. */
+    public int stopSignal(java.util.function.IntSupplier resolver) {
+        Integer known = stopSignal;
+        if (known == null) {
+            known = resolver.getAsInt();
+            stopSignal = known;
+        }
+        return known;
     }
 
     public String id() {

@@ -43,6 +43,7 @@ public final class ContainerLifecycle {
     private final RecordStore<ContainerRecord> records;
     private final CgroupLayout cgroups;
     private final Namespaces namespaces;
+    static final String START_ERROR = "StartError";
     private final Map<String, CompletableFuture<ExitStatus>> waits = new ConcurrentHashMap<>();
     private final List<ContainerListener> listeners = new CopyOnWriteArrayList<>();
 
@@ -132,7 +133,7 @@ public final class ContainerLifecycle {
                 throw new CriException(Status.Code.FAILED_PRECONDITION, "container " + container.describe()
                         + " cannot start: its shim is gone");
             } catch (ShimException failed) {
-                ContainerRecord exited = record.exited(Ids.nowNanos(), 128, "StartError", failed.getMessage());
+                ContainerRecord exited = record.exited(Ids.nowNanos(), 128, START_ERROR, failed.getMessage());
                 save(container, exited);
                 LOG.info("container failed to start: " + container.describe() + ": " + failed.getMessage());
                 throw new CriException(Status.Code.FAILED_PRECONDITION, "container " + container.describe()
@@ -245,7 +246,7 @@ public final class ContainerLifecycle {
             Optional<ExitStatus> written = ExitFile.read(container.paths().exitFile());
             if (written.isPresent()) {
                 ExitStatus status = written.get();
-                String reason = status.startError().isPresent() ? "StartError"
+                String reason = status.startError().isPresent() ? START_ERROR
                         : status.exitCode() == 0 ? "Completed" : "Error";
                 save(container, record.exited(nanos(status.finishedAt()), status.exitCode(), reason,
                         status.startError().orElse("")));
@@ -267,6 +268,21 @@ public final class ContainerLifecycle {
         }
     }
 
+    /**
+     * The event a state change makes: a start, or a stop of a process that ran or failed to start.
+     * A created container removed without ever starting only gets its deletion.
+     */
+    private static ContainerListener.Change change(String before, ContainerRecord next) {
+        if (before.equals(next.state())) {
+            return null;
+        }
+        if (next.state().equals(ContainerRecord.RUNNING)) {
+            return ContainerListener.Change.STARTED;
+        }
+        boolean ran = before.equals(ContainerRecord.RUNNING) || START_ERROR.equals(next.reason());
+        return next.state().equals(ContainerRecord.EXITED) && ran ? ContainerListener.Change.STOPPED : null;
+    }
+
     private void save(Container container, ContainerRecord next) throws IOException {
         ContainerListener.Change change = null;
         synchronized (container) {
@@ -275,10 +291,7 @@ public final class ContainerLifecycle {
                 records.save(next.id(), next);
             }
             container.update(next);
-            if (!before.equals(next.state())) {
-                change = next.state().equals(ContainerRecord.RUNNING) ? ContainerListener.Change.STARTED
-                        : next.state().equals(ContainerRecord.EXITED) ? ContainerListener.Change.STOPPED : null;
-            }
+            change = change(before, next);
         }
         if (change != null && !container.removed()) {
             announce(container, change);

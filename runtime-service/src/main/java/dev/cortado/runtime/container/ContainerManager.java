@@ -345,6 +345,10 @@ public final class ContainerManager {
 
     /** The signal StopContainer sends first: the kubelet's choice, the image's, or SIGTERM. */
     public int stopSignal(Container container) {
+        return container.stopSignal(() -> resolveStopSignal(container));
+    }
+
+    private int resolveStopSignal(Container container) {
         String imageSignal = null;
         Path kept = container.paths().imageConfig();
         try {

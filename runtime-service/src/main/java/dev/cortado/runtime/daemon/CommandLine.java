@@ -3,6 +3,7 @@ package dev.cortado.runtime.daemon;
 import dev.cortado.runtime.config.ConfigException;
 import dev.cortado.runtime.config.ConfigLoader;
 import dev.cortado.runtime.config.DaemonConfig;
+import dev.cortado.runtime.config.ListenAddress;
 import dev.cortado.runtime.config.LogLevels;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -29,11 +30,15 @@ public final class CommandLine {
               --log-level <level>    error, warn, info or debug (default info)
               --max-concurrent-downloads <n>
                                      layers downloaded and unpacked at once (default 3)
+              --metrics-address <host:port>
+                                     serve Prometheus metrics at http://<host:port>/metrics
+                                     (default: off; "off" turns a configured endpoint off)
               --version              print the version and exit
               -h, --help             print this help and exit
 
             Configuration file keys (all optional):
               root, state, socket, log_level, max_concurrent_downloads
+              [metrics] address = "127.0.0.1:9090"         Prometheus endpoint (off unless set)
               [registry] insecure = ["host:port", ...]     plain HTTP / unverified TLS allowed
               [registry.mirrors."docker.io"] endpoint = ["http://127.0.0.1:5000", ...]
               [registry.configs."host".auth] username, password, auth, identitytoken
@@ -43,7 +48,7 @@ public final class CommandLine {
             """;
 
     private static final List<String> VALUED = List.of("--config", "--root", "--state", "--socket", "--log-level",
-            "--max-concurrent-downloads");
+            "--max-concurrent-downloads", "--metrics-address");
 
     /** What the command line asks for: run with a configuration, or print help or the version. */
     public record Parsed(DaemonConfig config, boolean help, boolean version) {
@@ -119,7 +124,12 @@ public final class CommandLine {
                 throw new ConfigException("--max-concurrent-downloads must be a whole number from 1 to 64");
             }
         }
-        return new DaemonConfig(root, state, socket, level, downloads, config.registries());
+        ListenAddress metrics = config.metrics();
+        if (flags.containsKey("--metrics-address")) {
+            String address = flags.get("--metrics-address");
+            metrics = address.equals("off") ? null : ListenAddress.parse(address, "--metrics-address");
+        }
+        return new DaemonConfig(root, state, socket, level, downloads, config.registries(), metrics);
     }
 
     private static Path absolute(Map<String, String> flags, String flag, Path fallback) throws ConfigException {

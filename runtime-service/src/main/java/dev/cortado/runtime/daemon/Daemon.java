@@ -29,6 +29,13 @@ import dev.cortado.shim.ShimLauncher;
 import dev.cortado.runtime.config.DaemonConfig;
 import dev.cortado.runtime.service.RuntimeReadiness;
 import dev.cortado.runtime.service.RuntimeServiceImpl;
+import dev.cortado.runtime.events.ContainerEventHub;
+import dev.cortado.runtime.metrics.MetricsEndpoint;
+import dev.cortado.runtime.metrics.PullMetrics;
+import dev.cortado.runtime.metrics.RpcLatency;
+import dev.cortado.runtime.metrics.RuntimeGauges;
+import io.prometheus.client.CollectorRegistry;
+import dev.cortado.runtime.service.ContainerEventPublisher;
 import io.grpc.Server;
 import io.grpc.netty.NettyServerBuilder;
 import io.netty.channel.EventLoopGroup;
@@ -63,17 +70,21 @@ final class Daemon implements AutoCloseable {
     private final FileLock rootLock;
     private final RegistryClient registry;
     private final LayerFetcher fetcher;
+    private final ContainerEventHub events;
+    private final MetricsEndpoint metricsEndpoint;
     private final EventLoopGroup boss;
     private final EventLoopGroup workers;
     private final ExecutorService rpcThreads;
     private final Server server;
 
     private Daemon(DaemonConfig config, FileLock rootLock, RegistryClient registry, LayerFetcher fetcher,
-                   EventLoopGroup boss, EventLoopGroup workers, ExecutorService rpcThreads, Server server) {
+                   ContainerEventHub events, MetricsEndpoint metricsEndpoint, EventLoopGroup boss, EventLoopGroup workers, ExecutorService rpcThreads, Server server) {
         this.config = config;
         this.rootLock = rootLock;
         this.registry = registry;
         this.fetcher = fetcher;
+        this.events = events;
+        this.metricsEndpoint = metricsEndpoint;
         this.boss = boss;
         this.workers = workers;
         this.rpcThreads = rpcThreads;
@@ -99,7 +110,8 @@ final class Daemon implements AutoCloseable {
         RegistryClient registry = new RegistryClient(RegistrySettingsMapping.toRegistryConfig(config.registries()));
         LayerUnpacker unpacker = new LayerUnpacker(syscalls, true);
         LayerFetcher fetcher = new LayerFetcher(content, snapshots, unpacker, config.maxConcurrentDownloads());
-        ImagePuller puller = new ImagePuller(store, registry, fetcher, Platform.host());
+        CollectorRegistry metrics = new CollectorRegistry();
+        ImagePuller puller = new ImagePuller(store, registry, fetcher, Platform.host(), new PullMetrics(metrics));
 
         CgroupLayout cgroups = CgroupLayout.detect();
         ShimLauncher launcher = new ShimLauncher(shimBinary);
@@ -114,9 +126,14 @@ final class Daemon implements AutoCloseable {
         ContainerManager containers = new ContainerManager(config.root(), config.state(), store, sandboxes,
                 new OverlayMounter(new MountApi(namespaces), syscalls), new SpecBuilder(HostFacts.current()), launcher,
                 containerRecords, lifecycle, cgroups);
+        ContainerEventHub events = new ContainerEventHub(ContainerEventHub.DEFAULT_BUFFER);
+        lifecycle.addListener(new ContainerEventPublisher(events, sandboxes, containers));
         sandboxes.recover();
         containers.recover();
         store.collectGarbage();
+
+        metrics.register(new RuntimeGauges(sandboxes, containers));
+        MetricsEndpoint endpoint = startMetrics(config, metrics);
 
         EventLoopGroup boss = new MultiThreadIoEventLoopGroup(1, named("cri-accept"), EpollIoHandler.newFactory());
         EventLoopGroup workers = new MultiThreadIoEventLoopGroup(2, named("cri-io"), EpollIoHandler.newFactory());
@@ -127,16 +144,29 @@ final class Daemon implements AutoCloseable {
                 .workerEventLoopGroup(workers)
                 .executor(rpcThreads)
                 .maxInboundMessageSize(MAX_MESSAGE_BYTES)
+                .intercept(new RpcLatency(metrics))
                 .addService(new ImageServiceImpl(store, puller, config.root()))
                 .addService(new RuntimeServiceImpl(version, new RuntimeReadiness(config.toString()), sandboxes,
-                        containers, lifecycle))
+                        containers, lifecycle, events))
                 .build()
                 .start();
         Files.setPosixFilePermissions(config.socket(), PosixFilePermissions.fromString("rw-rw----"));
         LOG.info("cortado " + version + " serving CRI v1 on " + config.socket() + " (root " + config.root()
                 + ", state " + config.state() + ", " + store.list().size() + " images, " + sandboxes.all().size()
                 + " pods, " + containers.all().size() + " containers)");
-        return new Daemon(config, rootLock, registry, fetcher, boss, workers, rpcThreads, server);
+        return new Daemon(config, rootLock, registry, fetcher, events, endpoint, boss, workers, rpcThreads, server);
+    }
+
+    private static MetricsEndpoint startMetrics(DaemonConfig config, CollectorRegistry metrics)
+            throws StartupException {
+        if (config.metrics() == null) {
+            return null;
+        }
+        try {
+            return MetricsEndpoint.start(config.metrics(), metrics);
+        } catch (IOException e) {
+            throw new StartupException("cannot serve metrics on " + config.metrics() + ": " + e.getMessage());
+        }
     }
 
     /**
@@ -166,6 +196,8 @@ final class Daemon implements AutoCloseable {
     void stop() {
         LOG.info("stopping: no new calls accepted, waiting for in-flight calls");
         server.shutdown();
+        // event streams never end by themselves: end them, or the stop would wait out its grace
+        events.close();
         try {
             if (!server.awaitTermination(STOP_GRACE_SECONDS, TimeUnit.SECONDS)) {
                 LOG.warning("in-flight calls still running after " + STOP_GRACE_SECONDS + " s; cutting them");
@@ -180,6 +212,9 @@ final class Daemon implements AutoCloseable {
 
     @Override
     public void close() {
+        if (metricsEndpoint != null) {
+            metricsEndpoint.close();
+        }
         fetcher.close();
         registry.close();
         rpcThreads.shutdownNow();

@@ -36,6 +36,10 @@ import dev.cortado.cri.v1.StreamPodSandboxesResponse;
 import dev.cortado.runtime.container.ContainerLifecycle;
 import dev.cortado.runtime.container.ContainerManager;
 import dev.cortado.runtime.sandbox.SandboxManager;
+import dev.cortado.cri.v1.ContainerEventResponse;
+import dev.cortado.cri.v1.GetEventsRequest;
+import dev.cortado.runtime.events.ContainerEventHub;
+import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import java.util.List;
 import dev.cortado.cri.v1.LinuxRuntimeConfiguration;
@@ -76,10 +80,13 @@ public final class RuntimeServiceImpl extends RuntimeServiceGrpc.RuntimeServiceI
     private final PodOperations pods;
     private final ContainerOperations containers;
     private final AtomicReference<String> podCidr = new AtomicReference<>("");
+    private final ContainerEventHub events;
 
     public RuntimeServiceImpl(String runtimeVersion, RuntimeReadiness readiness, SandboxManager sandboxes,
-                              ContainerManager containerManager, ContainerLifecycle lifecycle) {
+                              ContainerManager containerManager, ContainerLifecycle lifecycle,
+                              ContainerEventHub events) {
         this.runtimeVersion = runtimeVersion;
+        this.events = events;
         this.readiness = readiness;
         this.pods = new PodOperations(sandboxes, containerManager, lifecycle);
         this.containers = new ContainerOperations(containerManager, lifecycle);
@@ -250,5 +257,10 @@ public final class RuntimeServiceImpl extends RuntimeServiceGrpc.RuntimeServiceI
             }
             return UpdateRuntimeConfigResponse.getDefaultInstance();
         });
+    }
+
+    @Override
+    public void getContainerEvents(GetEventsRequest request, StreamObserver<ContainerEventResponse> response) {
+        events.subscribe((ServerCallStreamObserver<ContainerEventResponse>) response);
     }
 }

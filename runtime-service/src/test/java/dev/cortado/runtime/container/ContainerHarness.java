@@ -32,12 +32,12 @@ final class ContainerHarness implements AutoCloseable {
         this.pods = new PodFixture(daemon.client(), dir.resolve("logs"));
     }
 
-    static ContainerHarness start(String name) throws Exception {
+    static ContainerHarness start(String name, String... daemonFlags) throws Exception {
         Path dir = TempDirs.create("cortado-" + name + "-");
         LocalRegistry registry = null;
         try {
             registry = LocalRegistry.start();
-            return new ContainerHarness(dir, registry, DaemonProcess.start(dir.resolve("daemon")));
+            return new ContainerHarness(dir, registry, DaemonProcess.start(dir.resolve("daemon"), daemonFlags));
         } catch (Exception | Error e) {
             if (registry != null) {
                 registry.close();
@@ -61,6 +61,11 @@ final class ContainerHarness implements AutoCloseable {
 
     CriClient client() {
         return daemon.client();
+    }
+
+    /** A second, independent connection to the daemon (closed by the caller). */
+    CriClient connect() {
+        return CriClient.connect("unix://" + DaemonProcess.socket(daemon.dir()));
     }
 
     RuntimeServiceGrpc.RuntimeServiceBlockingStub runtime() {

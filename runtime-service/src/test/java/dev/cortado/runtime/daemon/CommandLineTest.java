@@ -53,6 +53,30 @@ class CommandLineTest {
         assertMessage(new String[] {"--log-level", "chatty"}, "--log-level");
     }
 
+    @Test
+    void metricsAreOffUnlessAnAddressIsGiven() throws Exception {
+        assertEquals(null, CommandLine.parse(new String[] {}).config().metrics());
+        assertEquals("127.0.0.1:9090",
+                CommandLine.parse(new String[] {"--metrics-address", "127.0.0.1:9090"}).config().metrics().toString());
+        assertEquals("[::1]:0", CommandLine.parse(new String[] {"--metrics-address=[::1]:0"}).config().metrics().toString());
+        Path file = dir.resolve("m.toml");
+        Files.writeString(file, "[metrics]\naddress = \"127.0.0.1:9999\"\n");
+        assertEquals(9999, CommandLine.parse(new String[] {"--config", file.toString()}).config().metrics().port());
+        assertEquals(null, CommandLine.parse(new String[] {"--config", file.toString(), "--metrics-address", "off"})
+                .config().metrics());
+    }
+
+    @Test
+    void refusesMetricsAddressesThatAreNotHostAndPort() throws Exception {
+        assertMessage(new String[] {"--metrics-address", "9090"}, "--metrics-address: \"9090\" is not host:port");
+        assertMessage(new String[] {"--metrics-address", "localhost:9090"}, "\"localhost\" is not an IP address");
+        assertMessage(new String[] {"--metrics-address", "127.0.0.1:70000"}, "from 0 to 65535");
+        assertMessage(new String[] {"--metrics-address", "::1:9090"}, "in brackets");
+        Path file = dir.resolve("bad.toml");
+        Files.writeString(file, "[metrics]\nport = 1\n");
+        assertMessage(new String[] {"--config", file.toString()}, "unknown key \"metrics.port\"");
+    }
+
     private static void assertMessage(String[] args, String expected) {
         ConfigException e = assertThrows(ConfigException.class, () -> CommandLine.parse(args));
         assertTrue(e.getMessage().contains(expected), e.getMessage());
