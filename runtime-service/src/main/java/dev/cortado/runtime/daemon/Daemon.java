@@ -25,6 +25,7 @@ import dev.cortado.runtime.sandbox.SandboxManager;
 import dev.cortado.runtime.sandbox.SandboxRecord;
 import dev.cortado.runtime.sandbox.ShimPodInits;
 import dev.cortado.runtime.state.RecordStore;
+import dev.cortado.runtime.streaming.ContainerStreams;
 import dev.cortado.shim.ShimLauncher;
 import dev.cortado.runtime.config.DaemonConfig;
 import dev.cortado.runtime.service.RuntimeReadiness;
@@ -67,9 +68,11 @@ final class Daemon implements AutoCloseable {
     private final EventLoopGroup workers;
     private final ExecutorService rpcThreads;
     private final Server server;
+    private final ContainerStreams streams;
 
     private Daemon(DaemonConfig config, FileLock rootLock, RegistryClient registry, LayerFetcher fetcher,
-                   EventLoopGroup boss, EventLoopGroup workers, ExecutorService rpcThreads, Server server) {
+                   EventLoopGroup boss, EventLoopGroup workers, ExecutorService rpcThreads, Server server,
+                   ContainerStreams streams) {
         this.config = config;
         this.rootLock = rootLock;
         this.registry = registry;
@@ -78,6 +81,7 @@ final class Daemon implements AutoCloseable {
         this.workers = workers;
         this.rpcThreads = rpcThreads;
         this.server = server;
+        this.streams = streams;
     }
 
     static Daemon start(DaemonConfig config, String version) throws StartupException, IOException {
@@ -114,6 +118,7 @@ final class Daemon implements AutoCloseable {
         ContainerManager containers = new ContainerManager(config.root(), config.state(), store, sandboxes,
                 new OverlayMounter(new MountApi(namespaces), syscalls), new SpecBuilder(HostFacts.current()), launcher,
                 containerRecords, lifecycle, cgroups);
+        ContainerStreams streams = new ContainerStreams(containers, sandboxes);
         sandboxes.recover();
         containers.recover();
         store.collectGarbage();
@@ -136,7 +141,7 @@ final class Daemon implements AutoCloseable {
         LOG.info("cortado " + version + " serving CRI v1 on " + config.socket() + " (root " + config.root()
                 + ", state " + config.state() + ", " + store.list().size() + " images, " + sandboxes.all().size()
                 + " pods, " + containers.all().size() + " containers)");
-        return new Daemon(config, rootLock, registry, fetcher, boss, workers, rpcThreads, server);
+        return new Daemon(config, rootLock, registry, fetcher, boss, workers, rpcThreads, server, streams);
     }
 
     /**
@@ -156,6 +161,11 @@ final class Daemon implements AutoCloseable {
             throw new StartupException("the shim " + binary + " is missing or not executable; rebuild cortado");
         }
         return binary;
+    }
+
+    /** Exec, attach and port-forward streams of this daemon's containers and pods (the streaming server's). */
+    ContainerStreams containerStreams() {
+        return streams;
     }
 
     void awaitTermination() throws InterruptedException {
