@@ -11,6 +11,7 @@ import time
 import traceback
 
 import planenc as pe
+from stream_e2e import STREAM_TESTS
 from harness import (Harness, Shim, live_with_cmdline, pid_alive, sanitizer_reports, seccomp_deny,
                      wait_until)
 
@@ -70,7 +71,7 @@ def ack_before_exit_is_refused(h):
         waiter.sendall(b'WAIT\n')  # a pending WAIT does not hold up other requests
         assert s.req('ACK') == 'ERR the container has not exited'
         assert s.req('START') == 'ERR the container was already started'
-        assert s.req('ATTACH 0 1 1') == 'ERR ATTACH is not implemented yet'
+        assert s.req('ATTACH 0 1') == 'ERR usage: ATTACH <stdin 0/1> <stdout 0/1> <stderr 0/1>'
         assert s.req('FROB') == 'ERR unknown request "FROB"'
         assert s.req('KILL x') == 'ERR usage: KILL <signal> [all]'
         assert s.req('KILL 9') == 'OK'
@@ -357,6 +358,7 @@ def resident_size_and_ready_latency(h):
 
 
 def main():
+    TESTS.extend(STREAM_TESTS)
     if os.geteuid() != 0:
         print('e2e: the shim tests need root (namespaces, mounts)')
         return 1

@@ -25,6 +25,7 @@ import dev.cortado.runtime.sandbox.SandboxManager;
 import dev.cortado.runtime.sandbox.SandboxRecord;
 import dev.cortado.runtime.sandbox.ShimPodInits;
 import dev.cortado.runtime.state.RecordStore;
+import dev.cortado.runtime.streaming.ContainerStreams;
 import dev.cortado.shim.ShimLauncher;
 import dev.cortado.runtime.config.DaemonConfig;
 import dev.cortado.runtime.service.RuntimeReadiness;
@@ -76,9 +77,11 @@ final class Daemon implements AutoCloseable {
     private final EventLoopGroup workers;
     private final ExecutorService rpcThreads;
     private final Server server;
+    private final ContainerStreams streams;
 
     private Daemon(DaemonConfig config, FileLock rootLock, RegistryClient registry, LayerFetcher fetcher,
-                   ContainerEventHub events, MetricsEndpoint metricsEndpoint, EventLoopGroup boss, EventLoopGroup workers, ExecutorService rpcThreads, Server server) {
+                   ContainerEventHub events, MetricsEndpoint metricsEndpoint, EventLoopGroup boss,
+                   EventLoopGroup workers, ExecutorService rpcThreads, Server server, ContainerStreams streams) {
         this.config = config;
         this.rootLock = rootLock;
         this.registry = registry;
@@ -89,6 +92,7 @@ final class Daemon implements AutoCloseable {
         this.workers = workers;
         this.rpcThreads = rpcThreads;
         this.server = server;
+        this.streams = streams;
     }
 
     static Daemon start(DaemonConfig config, String version) throws StartupException, IOException {
@@ -128,6 +132,7 @@ final class Daemon implements AutoCloseable {
                 containerRecords, lifecycle, cgroups);
         ContainerEventHub events = new ContainerEventHub(ContainerEventHub.DEFAULT_BUFFER);
         lifecycle.addListener(new ContainerEventPublisher(events, sandboxes, containers));
+        ContainerStreams streams = new ContainerStreams(containers, sandboxes);
         sandboxes.recover();
         containers.recover();
         store.collectGarbage();
@@ -154,7 +159,8 @@ final class Daemon implements AutoCloseable {
         LOG.info("cortado " + version + " serving CRI v1 on " + config.socket() + " (root " + config.root()
                 + ", state " + config.state() + ", " + store.list().size() + " images, " + sandboxes.all().size()
                 + " pods, " + containers.all().size() + " containers)");
-        return new Daemon(config, rootLock, registry, fetcher, events, endpoint, boss, workers, rpcThreads, server);
+        return new Daemon(config, rootLock, registry, fetcher, events, endpoint, boss, workers, rpcThreads, server,
+                streams);
     }
 
     private static MetricsEndpoint startMetrics(DaemonConfig config, CollectorRegistry metrics)
@@ -186,6 +192,11 @@ final class Daemon implements AutoCloseable {
             throw new StartupException("the shim " + binary + " is missing or not executable; rebuild cortado");
         }
         return binary;
+    }
+
+    /** Exec, attach and port-forward streams of this daemon's containers and pods (the streaming server's). */
+    ContainerStreams containerStreams() {
+        return streams;
     }
 
     void awaitTermination() throws InterruptedException {
