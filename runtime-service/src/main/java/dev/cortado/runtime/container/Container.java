@@ -8,8 +8,8 @@ import java.util.concurrent.CompletableFuture;
 
 /**
  * A container as the daemon holds it: its config (changed only by UpdateContainerResources), its
- * current record, the client of its shim, and a future that completes once its exit has been recorded. Changes are made under
- * its monitor ({@code synchronized (container)}).
+ * current record, the client of its shim, and a future that completes once its exit has been
+ * recorded. Changes are made under its monitor ({@code synchronized (container)}).
  */
 public final class Container {
 

@@ -98,7 +98,8 @@ public record ResourceLimits(Long cpuShares, Long cpuQuota, Long cpuPeriod, Stri
         return new ResourceLimits(shares, quota, period,
                 CpuList.check(field + "cpuset_cpus", r.getCpusetCpus()),
                 CpuList.check(field + "cpuset_mems", r.getCpusetMems()),
-                memory, swap, hugepages(field, r.getHugepageLimitsList()), unified(field, r.getUnifiedMap()), (int) adj);
+                memory, swap, hugepages(field, r.getHugepageLimitsList()), unified(field, r.getUnifiedMap()),
+                (int) adj);
     }
 
     private static Long optional(long value) {

@@ -48,7 +48,8 @@ final class ControlFiles {
         }
         if (!Files.isRegularFile(file)) {
             throw new IllegalArgumentException(entry.field() + ": the container's cgroup has no file \""
-                    + entry.name() + "\" (" + file + "): no such control file, or its controller is not enabled on this host");
+                    + entry.name() + "\" (" + file + "): no such control file, or its controller is not enabled"
+                    + " on this host");
         }
     }
 

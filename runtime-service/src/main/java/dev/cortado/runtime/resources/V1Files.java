@@ -31,7 +31,8 @@ public final class V1Files {
                     prefix + "cpu_period"));
         }
         if (limits.cpuQuota() != null) {
-            files.add(new CgroupFile("cpu", "cpu.cfs_quota_us", Long.toString(limits.cpuQuota()), prefix + "cpu_quota"));
+            files.add(new CgroupFile("cpu", "cpu.cfs_quota_us", Long.toString(limits.cpuQuota()),
+                    prefix + "cpu_quota"));
         }
         if (!limits.cpusetCpus().isEmpty()) {
             files.add(new CgroupFile("cpuset", "cpuset.cpus", limits.cpusetCpus(), prefix + "cpuset_cpus"));

@@ -44,7 +44,8 @@ final class V1Writer implements CgroupWriter {
         for (CgroupFile file : files) {
             Optional<Hierarchy> hierarchy = legacy(file.controller());
             if (hierarchy.isEmpty()) {
-                skipOrRefuse(cgroup, file, "the " + file.controller() + " cgroup controller is not mounted on this host");
+                skipOrRefuse(cgroup, file, "the " + file.controller()
+                        + " cgroup controller is not mounted on this host");
                 continue;
             }
             Path path = cgroup.directory(hierarchy.get()).resolve(file.name());
