@@ -57,8 +57,8 @@ final class LiveResources {
                         + " has exited: its resources can no longer be updated");
             }
             ContainerConfig config = container.config();
+            // the merged whole is checked: an update may set swap alone against the memory limit it keeps
             LinuxContainerResources merged = ResourceUpdate.merge(config.getLinux().getResources(), update);
-            ResourceLimits.from(update, UPDATE_FIELD);
             ResourceLimits limits = ResourceLimits.from(merged, UPDATE_FIELD);
             writer.apply(new Cgroup(cgroups, record.cgroup()), limits, UPDATE_FIELD);
             ContainerConfig updated = config.toBuilder()

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.cortado.cri.v1.ContainerConfig;
 import dev.cortado.cri.v1.ContainerState;
 import dev.cortado.cri.v1.ContainerStatus;
+import dev.cortado.cri.v1.ExecSyncResponse;
 import dev.cortado.cri.v1.LinuxContainerConfig;
 import dev.cortado.cri.v1.LinuxContainerResources;
 import dev.cortado.cri.v1.LinuxPodSandboxConfig;
@@ -149,6 +150,18 @@ class ResourcesTest {
                 UpdateContainerResourcesRequest.newBuilder().setContainerId(id).setLinux(LinuxContainerResources
                         .newBuilder().putUnified("memory.high", "1G")).build()), "linux.unified[\"memory.high\"]");
         assertEquals("20000", cgroupFile(id, "cpu", "cpu.cfs_quota_us"), "a refused update changes nothing");
+
+        harness.runtime().updateContainerResources(UpdateContainerResourcesRequest.newBuilder().setContainerId(id)
+                .setLinux(LinuxContainerResources.newBuilder().setMemorySwapLimitInBytes(256 * MIB)).build());
+        assertEquals(Long.toString(128 * MIB), cgroupFile(id, "memory", "memory.limit_in_bytes"));
+        assertEquals(Long.toString(256 * MIB), cgroupFile(id, "memory", "memory.memsw.limit_in_bytes"),
+                "swap alone, against the memory limit the container keeps");
+
+        // pids.max 40 (from the update) stops the 40 sleeps of one shell before the last
+        ExecSyncResponse forks = pods.exec(id, 30, "sh", "-c", "for i in $(seq 40); do sleep 5 & done; echo all");
+        String output = forks.getStdout().toStringUtf8() + forks.getStderr().toStringUtf8();
+        assertTrue(output.contains("can't fork") && !output.contains("all"),
+                "forks beyond pids.max: " + output);
         assertEquals("40", pods.status(id).getResources().getLinux().getUnifiedOrThrow("pids.max"));
     }
 
