@@ -14,7 +14,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.logging.Logger;
 
 /**
  * Limits on a cgroup v1 host: each file in the hierarchy of its controller. A unified key is
@@ -23,9 +22,8 @@ import java.util.logging.Logger;
  */
 final class V1Writer implements CgroupWriter {
 
-    private static final Logger LOG = Logger.getLogger(V1Writer.class.getName());
-
     private final CgroupLayout layout;
+    private final SkippableLimits skipped = new SkippableLimits();
 
     V1Writer(CgroupLayout layout) {
         this.layout = layout;
@@ -101,11 +99,11 @@ final class V1Writer implements CgroupWriter {
                         + " the " + file.controller() + " controller"));
     }
 
-    private static void skipOrRefuse(Cgroup cgroup, CgroupFile file, String problem) {
+    private void skipOrRefuse(Cgroup cgroup, CgroupFile file, String problem) {
         if (!SkippableLimits.canSkip(file)) {
             throw new CriException(Status.Code.FAILED_PRECONDITION, file.field() + ": " + problem);
         }
-        LOG.warning(file.field() + " not applied to cgroup " + cgroup + ": " + SkippableLimits.why(file));
+        skipped.skipped(cgroup, file);
     }
 
     private record Target(Path path, CgroupFile file) {

@@ -10,14 +10,12 @@ import java.io.IOException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.logging.Logger;
 
 /** Limits on a cgroup v2 host: every file in the container's one directory of the unified tree. */
 final class V2Writer implements CgroupWriter {
 
-    private static final Logger LOG = Logger.getLogger(V2Writer.class.getName());
-
     private final Hierarchy unified;
+    private final SkippableLimits skipped = new SkippableLimits();
 
     V2Writer(CgroupLayout layout) {
         this.unified = layout.unified().orElseThrow(() -> new IllegalStateException("no cgroup2 mount"));
@@ -41,7 +39,7 @@ final class V2Writer implements CgroupWriter {
                             + " has no " + file.name() + ": the " + file.controller()
                             + " controller is not enabled for it on this host");
                 }
-                LOG.warning(file.field() + " not applied to cgroup " + cgroup + ": " + SkippableLimits.why(file));
+                skipped.skipped(cgroup, file);
             }
         }
     }
