@@ -5,9 +5,13 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
+import java.util.logging.Logger;
 import java.util.regex.Pattern;
 
 /**
@@ -16,6 +20,8 @@ import java.util.regex.Pattern;
  * climb out of the cgroup mount.
  */
 public final class Cgroup {
+
+    private static final Logger LOG = Logger.getLogger(Cgroup.class.getName());
 
     private static final Pattern COMPONENT = Pattern.compile("[A-Za-z0-9_.:@+=-]{1,255}");
 
@@ -74,6 +80,8 @@ public final class Cgroup {
             Path dir = directory(hierarchy);
             if (hierarchy.has("cpuset")) {
                 createCpuset(hierarchy, dir);
+            } else if (hierarchy.unified()) {
+                createUnified(hierarchy, dir);
             } else {
                 Files.createDirectories(dir);
             }
@@ -98,6 +106,87 @@ public final class Cgroup {
                 }
             }
         }
+    }
+
+    /**
+     * A v2 cgroup gets only the controllers its parent enables for its children: each level
+     * created below ours enables in its parent what the parent has. The hierarchy root is the
+     * host's (its init system decides there), and a parent holding processes cannot enable
+     * controllers, which then stay off with a note in the log.
+     */
+    private static void createUnified(Hierarchy hierarchy, Path dir) throws IOException {
+        List<Path> missing = new ArrayList<>();
+        for (Path p = dir; !p.equals(hierarchy.mountPoint()) && !Files.isDirectory(p); p = p.getParent()) {
+            missing.add(0, p);
+        }
+        for (Path level : missing) {
+            Path parent = level.getParent();
+            if (!parent.equals(hierarchy.mountPoint())) {
+                enableControllers(parent);
+            }
+            Files.createDirectories(level);
+        }
+    }
+
+    private static void enableControllers(Path parent) {
+        Path available = parent.resolve("cgroup.controllers");
+        Path subtree = parent.resolve("cgroup.subtree_control");
+        try {
+            if (!Files.exists(available) || !Files.exists(subtree)) {
+                return;
+            }
+            String wanted = Files.readString(available).trim();
+            if (wanted.isEmpty() || Files.readString(subtree).trim().equals(wanted)) {
+                return;
+            }
+            StringBuilder enable = new StringBuilder();
+            for (String controller : wanted.split("\\s+")) {
+                enable.append(enable.length() == 0 ? "+" : " +").append(controller);
+            }
+            Files.writeString(subtree, enable.toString());
+        } catch (IOException e) {
+            LOG.info("cgroup " + parent + ": cannot enable controllers for its children: " + e.getMessage());
+        }
+    }
+
+    /** The directory of this cgroup holding a controller's files: its v1 hierarchy, else the unified one. */
+    public Optional<Path> controllerDirectory(String controller) {
+        return layout.forController(controller).map(this::directory);
+    }
+
+    /**
+     * A control file's content, trimmed ({@code read("memory", "memory.stat")}); empty when this
+     * host has no such file for the cgroup (controller missing, or the cgroup is gone).
+     */
+    public Optional<String> read(String controller, String file) throws IOException {
+        Optional<Path> dir = controllerDirectory(controller);
+        if (dir.isEmpty()) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(Files.readString(dir.get().resolve(file)).trim());
+        } catch (NoSuchFileException absent) {
+            return Optional.empty();
+        }
+    }
+
+    /**
+     * "key value" lines (memory.stat, memory.events, cpu.stat, memory.oom_control) as a map in
+     * file order; lines whose value is not a number are left out.
+     */
+    public static Map<String, Long> keyedValues(String text) {
+        Map<String, Long> values = new LinkedHashMap<>();
+        for (String line : text.split("\n")) {
+            String[] parts = line.trim().split("\\s+");
+            if (parts.length == 2) {
+                try {
+                    values.put(parts[0], Long.parseLong(parts[1]));
+                } catch (NumberFormatException notNumeric) {
+                    // "max" and the like: not a counter
+                }
+            }
+        }
+        return values;
     }
 
     /** Process ids in the cgroup (read from the first hierarchy that has it). */

@@ -7,13 +7,13 @@ import dev.cortado.shim.ShimClient;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * A container as the daemon holds it: its immutable config, its current record, the client of
- * its shim, and a future that completes once its exit has been recorded. Changes are made under
- * its monitor ({@code synchronized (container)}).
+ * A container as the daemon holds it: its config (changed only by UpdateContainerResources), its
+ * current record, the client of its shim, and a future that completes once its exit has been
+ * recorded. Changes are made under its monitor ({@code synchronized (container)}).
  */
 public final class Container {
 
-    private final ContainerConfig config;
+    private volatile ContainerConfig config;
     private final ContainerPaths paths;
     private final ShimClient shim;
     private final CompletableFuture<ContainerRecord> exited = new CompletableFuture<>();
@@ -27,8 +27,12 @@ public final class Container {
         this.record = record;
         this.paths = paths;
         this.shim = shim;
+        this.config = parse(record);
+    }
+
+    private static ContainerConfig parse(ContainerRecord record) {
         try {
-            this.config = ContainerConfig.parseFrom(record.config());
+            return ContainerConfig.parseFrom(record.config());
         } catch (InvalidProtocolBufferException e) {
             throw new IllegalStateException("container " + record.id() + " has an unreadable config", e);
         }
@@ -57,6 +61,9 @@ public final class Container {
     }
 
     void update(ContainerRecord next) {
+        if (next.config() != record.config()) {
+            config = parse(next); // UpdateContainerResources changed it
+        }
         record = next;
         if (next.state().equals(ContainerRecord.EXITED)) {
             exited.complete(next);

@@ -5,6 +5,7 @@ import dev.cortado.linux.Namespaces;
 import dev.cortado.rpc.CriException;
 import dev.cortado.runtime.cgroup.Cgroup;
 import dev.cortado.runtime.cgroup.CgroupLayout;
+import dev.cortado.runtime.resources.OomCounter;
 import dev.cortado.runtime.state.Ids;
 import dev.cortado.runtime.state.RecordStore;
 import dev.cortado.shim.ExitFile;
@@ -46,11 +47,13 @@ public final class ContainerLifecycle {
     static final String START_ERROR = "StartError";
     private final Map<String, CompletableFuture<ExitStatus>> waits = new ConcurrentHashMap<>();
     private final List<ContainerListener> listeners = new CopyOnWriteArrayList<>();
+    private final OomVerdicts oom;
 
     public ContainerLifecycle(RecordStore<ContainerRecord> records, CgroupLayout cgroups, Namespaces namespaces) {
         this.records = records;
         this.cgroups = cgroups;
         this.namespaces = namespaces;
+        this.oom = new OomVerdicts(new OomCounter(cgroups), cgroups);
     }
 
     public void addListener(ContainerListener listener) {
@@ -126,6 +129,7 @@ public final class ContainerLifecycle {
             }
             // taken before the init is released, so no log line of the container predates its start
             long started = Ids.nowNanos();
+            oom.baseline(container);
             try {
                 container.shim().start();
             } catch (ShimGoneException gone) {
@@ -194,6 +198,7 @@ public final class ContainerLifecycle {
     }
 
     private void killAll(Container container) throws IOException {
+        oom.killedByDaemon(container);
         signal(container, SIGKILL, true);
         killCgroup(container);
     }
@@ -228,7 +233,8 @@ public final class ContainerLifecycle {
         synchronized (container) {
             ContainerRecord record = container.record();
             if (!record.state().equals(ContainerRecord.EXITED)) {
-                String reason = status.exitCode() == 0 ? "Completed" : "Error";
+                String reason = status.exitCode() == 0 ? "Completed" : oom.killedByLimit(container, status)
+                        ? OomVerdicts.OOM_KILLED : "Error";
                 save(container, record.exited(nanos(status.finishedAt()), status.exitCode(), reason, ""));
                 LOG.info("container exited: " + container.describe() + " code " + status.exitCode());
             }
@@ -247,7 +253,8 @@ public final class ContainerLifecycle {
             if (written.isPresent()) {
                 ExitStatus status = written.get();
                 String reason = status.startError().isPresent() ? START_ERROR
-                        : status.exitCode() == 0 ? "Completed" : "Error";
+                        : status.exitCode() == 0 ? "Completed"
+                        : oom.killedByLimit(container, status) ? OomVerdicts.OOM_KILLED : "Error";
                 save(container, record.exited(nanos(status.finishedAt()), status.exitCode(), reason,
                         status.startError().orElse("")));
                 return;

@@ -1,6 +1,7 @@
 package dev.cortado.runtime.container;
 
 import dev.cortado.cri.v1.ContainerConfig;
+import dev.cortado.cri.v1.LinuxContainerResources;
 import dev.cortado.cri.v1.Mount;
 import dev.cortado.cri.v1.PodSandboxConfig;
 import dev.cortado.cri.v1.Signal;
@@ -71,6 +72,7 @@ public final class ContainerManager {
     private final RecordStore<ContainerRecord> records;
     private final ContainerLifecycle lifecycle;
     private final CgroupLayout cgroups;
+    private final LiveResources resources;
     private final ObjectMapper json = Json.newMapper();
     private final InitPlanWriter planWriter = new InitPlanWriter();
     private final Map<String, Container> containers = new ConcurrentHashMap<>();
@@ -90,6 +92,7 @@ public final class ContainerManager {
         this.records = records;
         this.lifecycle = lifecycle;
         this.cgroups = cgroups;
+        this.resources = new LiveResources(records, cgroups);
         images.addSnapshotRoots(this::chainsInUse);
     }
 
@@ -146,6 +149,8 @@ public final class ContainerManager {
             BuiltSpec built = specs.build(request(container, sandbox, image));
             container.spec(built.spec());
             phases.mark("spec");
+            resources.applyAtCreate(cgroup, built.spec().resources());
+            phases.mark("limits");
             AtomicFiles.writeVolatile(paths.configJson(), json.writeValueAsBytes(built.config()));
             AtomicFiles.writeVolatile(paths.plan(), planWriter.encode(built.plan()));
             if (!logPath.isEmpty()) {
@@ -342,6 +347,11 @@ public final class ContainerManager {
             images.snapshots().chain(top).forEach(s -> dirs.add(images.snapshots().fs(s).toString()));
         }
         return dirs;
+    }
+
+    /** UpdateContainerResources: validated as at create, applied live, remembered. */
+    public void updateResources(String idOrPrefix, LinuxContainerResources update) throws IOException {
+        resources.update(get(idOrPrefix), update);
     }
 
     /** The signal StopContainer sends first: the kubelet's choice, the image's, or SIGTERM. */

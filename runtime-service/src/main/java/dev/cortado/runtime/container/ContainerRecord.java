@@ -49,6 +49,12 @@ public record ContainerRecord(String id, String sandboxId, byte[] config, String
                 finishedAtNanos, code, why, detail, logPath, cgroup, shimPid, initPid, uid, gid, groups);
     }
 
+    /** After UpdateContainerResources: the config with its new linux.resources. */
+    public ContainerRecord withConfig(byte[] newConfig) {
+        return new ContainerRecord(id, sandboxId, newConfig, imageId, imageRef, topChainId, state, createdAt, startedAt,
+                finishedAt, exitCode, reason, message, logPath, cgroup, shimPid, initPid, uid, gid, groups);
+    }
+
     public ContainerRecord withUser(long newUid, long newGid, List<Long> newGroups) {
         return new ContainerRecord(id, sandboxId, config, imageId, imageRef, topChainId, state, createdAt, startedAt,
                 finishedAt, exitCode, reason, message, logPath, cgroup, shimPid, initPid, newUid, newGid, newGroups);

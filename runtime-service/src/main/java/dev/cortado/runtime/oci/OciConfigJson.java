@@ -95,7 +95,8 @@ public final class OciConfigJson {
         return linux;
     }
 
-    private static ObjectNode resources(ResourceLimits limits, List<DeviceRule> rules) {
+    /** config.json's {@code linux.resources}; UpdateContainerResources rewrites it with this too. */
+    public static ObjectNode resources(ResourceLimits limits, List<DeviceRule> rules) {
         ObjectNode resources = JSON.objectNode();
         ArrayNode devices = resources.putArray("devices");
         for (DeviceRule rule : rules) {

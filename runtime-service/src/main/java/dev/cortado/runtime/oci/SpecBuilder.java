@@ -25,7 +25,8 @@ import java.util.List;
  *
  * <p>Seams for the security-and-resources work: privileged containers are refused here;
  * seccomp and AppArmor profiles are not read yet (no filter is loaded); sysctls and rlimits are
- * empty; {@link ResourceLimits} is checked and written to config.json but not to the cgroups.
+ * empty; {@link ResourceLimits} is checked here and written to config.json; the container
+ * manager writes it into the cgroups (dev.cortado.runtime.resources).
  */
 public final class SpecBuilder {
 

@@ -1,5 +1,6 @@
 package dev.cortado.runtime.sandbox;
 
+import dev.cortado.cri.v1.LinuxContainerResources;
 import dev.cortado.cri.v1.NamespaceMode;
 import dev.cortado.cri.v1.NamespaceOption;
 import dev.cortado.cri.v1.PodSandboxConfig;
@@ -13,6 +14,9 @@ import dev.cortado.runtime.cgroup.Cgroup;
 import dev.cortado.runtime.cgroup.CgroupLayout;
 import dev.cortado.runtime.namespace.NamespacePinner;
 import dev.cortado.runtime.namespace.PinnedNamespaces;
+import dev.cortado.runtime.oci.ResourceLimits;
+import dev.cortado.runtime.resources.CgroupWriter;
+import dev.cortado.runtime.resources.PodLimits;
 import dev.cortado.runtime.state.Ids;
 import dev.cortado.runtime.state.RecordStore;
 import io.grpc.Status;
@@ -38,6 +42,7 @@ public final class SandboxManager {
     private final RecordStore<SandboxRecord> records;
     private final NamespacePinner pinner;
     private final CgroupLayout cgroups;
+    private final CgroupWriter limits;
     private final Syscalls syscalls;
     private final PodInits podInits;
     private final Path sandboxesDir;
@@ -50,6 +55,7 @@ public final class SandboxManager {
         this.records = records;
         this.pinner = pinner;
         this.cgroups = cgroups;
+        this.limits = CgroupWriter.forLayout(cgroups);
         this.syscalls = syscalls;
         this.podInits = podInits;
         this.sandboxesDir = stateDir.resolve("sandboxes");
@@ -80,6 +86,8 @@ public final class SandboxManager {
 
     public Sandbox run(PodSandboxConfig config, String runtimeHandler) throws IOException {
         validate(config, runtimeHandler);
+        ResourceLimits podLimits = PodLimits.of(config.getLinux().getResources(), "config.linux.resources.",
+                config.getLinux().getOverhead(), "config.linux.overhead.");
         String name = reservedName(config.getMetadata());
         String id = Ids.newId();
         String holder = names.putIfAbsent(name, id);
@@ -110,6 +118,7 @@ public final class SandboxManager {
             records.save(id, record);
             sandboxes.put(id, sandbox);
             cgroup.create();
+            limits.apply(cgroup, podLimits, "config.linux.resources.");
             PinnedNamespaces pinned = pinner.pin(new NamespacePinner.Request(id, !hostNetwork, ownIpc, !hostNetwork,
                     hostname));
             sandbox.update(sandbox.record().withNamespaces(pinned));
@@ -177,6 +186,20 @@ public final class SandboxManager {
     static String reservedName(PodSandboxMetadata metadata) {
         return metadata.getName() + "_" + metadata.getNamespace() + "_" + metadata.getUid() + "_"
                 + metadata.getAttempt();
+    }
+
+    /** UpdatePodSandboxResources: the pod cgroup's limits, live. */
+    public void updateResources(Sandbox sandbox, LinuxContainerResources overhead, LinuxContainerResources resources)
+            throws IOException {
+        ResourceLimits podLimits = PodLimits.of(resources, "resources.", overhead, "overhead.");
+        synchronized (sandbox) {
+            if (!sandbox.ready()) {
+                throw new CriException(Status.Code.FAILED_PRECONDITION, "pod sandbox " + sandbox.id() + " ("
+                        + sandbox.describe() + ") is not ready");
+            }
+            limits.apply(cgroupOf(sandbox), podLimits, "resources.");
+        }
+        LOG.info("pod " + sandbox.describe() + ": resources updated");
     }
 
     /** Stops the pod's own processes and drops its namespaces; its containers are already stopped. */

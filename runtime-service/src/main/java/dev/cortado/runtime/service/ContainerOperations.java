@@ -7,6 +7,7 @@ import dev.cortado.cri.v1.ContainerStatusResponse;
 import dev.cortado.cri.v1.CreateContainerRequest;
 import dev.cortado.cri.v1.ExecSyncRequest;
 import dev.cortado.cri.v1.ExecSyncResponse;
+import dev.cortado.cri.v1.UpdateContainerResourcesRequest;
 import dev.cortado.rpc.CriException;
 import dev.cortado.runtime.container.Container;
 import dev.cortado.runtime.container.ContainerLifecycle;
@@ -49,6 +50,13 @@ final class ContainerOperations {
         }
         Container container = containers.get(id);
         lifecycle.stop(container, containers.stopSignal(container), timeoutSeconds);
+    }
+
+    void updateResources(UpdateContainerResourcesRequest request) throws IOException {
+        if (!request.hasLinux()) {
+            throw CriException.invalid("linux is required: only Linux resources can be updated");
+        }
+        containers.updateResources(request.getContainerId(), request.getLinux());
     }
 
     void remove(String id) throws IOException {

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cortado.cri.v1.Container;
 import dev.cortado.cri.v1.ContainerConfig;
+import dev.cortado.cri.v1.ContainerResources;
 import dev.cortado.cri.v1.ContainerState;
 import dev.cortado.cri.v1.ContainerStatus;
 import dev.cortado.cri.v1.ContainerUser;
@@ -61,6 +62,9 @@ final class ContainerViews {
                 .addAllMounts(config.getMountsList())
                 .setLogPath(record.logPath())
                 .setStopSignal(stopSignal);
+        if (config.getLinux().hasResources()) {
+            status.setResources(ContainerResources.newBuilder().setLinux(config.getLinux().getResources()));
+        }
         if (!record.state().equals(ContainerRecord.CREATED) || record.initPid() > 0) {
             status.setUser(ContainerUser.newBuilder().setLinux(LinuxContainerUser.newBuilder()
                     .setUid(record.uid()).setGid(record.gid()).addAllSupplementalGroups(record.groups())));

@@ -6,6 +6,7 @@ import dev.cortado.cri.v1.PodSandboxFilter;
 import dev.cortado.cri.v1.PodSandboxStatusRequest;
 import dev.cortado.cri.v1.PodSandboxStatusResponse;
 import dev.cortado.cri.v1.RunPodSandboxRequest;
+import dev.cortado.cri.v1.UpdatePodSandboxResourcesRequest;
 import dev.cortado.rpc.CriException;
 import dev.cortado.runtime.container.Container;
 import dev.cortado.runtime.container.ContainerLifecycle;
@@ -38,6 +39,11 @@ final class PodOperations {
             throw CriException.invalid("config is required");
         }
         return sandboxes.run(request.getConfig(), request.getRuntimeHandler()).id();
+    }
+
+    void updateResources(UpdatePodSandboxResourcesRequest request) throws IOException {
+        sandboxes.updateResources(sandboxes.get(request.getPodSandboxId()), request.getOverhead(),
+                request.getResources());
     }
 
     /** Kills every container of the pod (no grace: the kubelet stopped them already), then the pod. */

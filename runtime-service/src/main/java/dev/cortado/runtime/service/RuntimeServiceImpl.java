@@ -53,6 +53,10 @@ import dev.cortado.cri.v1.RuntimeServiceGrpc;
 import dev.cortado.cri.v1.RuntimeStatus;
 import dev.cortado.cri.v1.StatusRequest;
 import dev.cortado.cri.v1.StatusResponse;
+import dev.cortado.cri.v1.UpdateContainerResourcesRequest;
+import dev.cortado.cri.v1.UpdateContainerResourcesResponse;
+import dev.cortado.cri.v1.UpdatePodSandboxResourcesRequest;
+import dev.cortado.cri.v1.UpdatePodSandboxResourcesResponse;
 import dev.cortado.cri.v1.UpdateRuntimeConfigRequest;
 import dev.cortado.cri.v1.UpdateRuntimeConfigResponse;
 import dev.cortado.cri.v1.VersionRequest;
@@ -189,6 +193,24 @@ public final class RuntimeServiceImpl extends RuntimeServiceGrpc.RuntimeServiceI
                 response.onNext(StreamContainersResponse.newBuilder()
                         .addAllContainers(items.subList(from, Math.min(items.size(), from + STREAM_PAGE))).build());
             }
+        });
+    }
+
+    @Override
+    public void updateContainerResources(UpdateContainerResourcesRequest request,
+                                         StreamObserver<UpdateContainerResourcesResponse> response) {
+        Rpc.run("UpdateContainerResources", response, () -> {
+            containers.updateResources(request);
+            return UpdateContainerResourcesResponse.getDefaultInstance();
+        });
+    }
+
+    @Override
+    public void updatePodSandboxResources(UpdatePodSandboxResourcesRequest request,
+                                          StreamObserver<UpdatePodSandboxResourcesResponse> response) {
+        Rpc.run("UpdatePodSandboxResources", response, () -> {
+            pods.updateResources(request);
+            return UpdatePodSandboxResourcesResponse.getDefaultInstance();
         });
     }
 

@@ -121,6 +121,33 @@ class BadInputTest {
     }
 
     @Test
+    void absurdOrMalformedResourcesAreInvalid() throws IOException {
+        refused(Status.Code.INVALID_ARGUMENT, withResources(LinuxContainerResources.newBuilder()
+                .setMemoryLimitInBytes(1000)), "linux.resources.memory_limit_in_bytes", "1000", "minimum");
+        refused(Status.Code.INVALID_ARGUMENT, withResources(LinuxContainerResources.newBuilder()
+                .setCpusetCpus("one")), "linux.resources.cpuset_cpus", "\"one\"");
+        refused(Status.Code.INVALID_ARGUMENT, withResources(LinuxContainerResources.newBuilder()
+                .setCpuQuota(-7)), "linux.resources.cpu_quota", "-7");
+    }
+
+    @Test
+    void aUnifiedKeyTheContainersCgroupLacksIsInvalid() throws IOException {
+        refused(Status.Code.INVALID_ARGUMENT, withResources(LinuxContainerResources.newBuilder()
+                .putUnified("no_such.file", "1")), "linux.resources.unified[\"no_such.file\"]", "no file");
+    }
+
+    @Test
+    void aCpusetTheKernelRefusesIsInvalidAndLeavesNoCgroup() throws IOException {
+        refused(Status.Code.INVALID_ARGUMENT, withResources(LinuxContainerResources.newBuilder()
+                .setCpusetCpus("0-" + (Runtime.getRuntime().availableProcessors() + 64))),
+                "linux.resources.cpuset_cpus", "the kernel refused");
+    }
+
+    private ContainerConfig.Builder withResources(LinuxContainerResources.Builder resources) {
+        return good().setLinux(LinuxContainerConfig.newBuilder().setResources(resources));
+    }
+
+    @Test
     void anUnknownCapabilityIsInvalid() throws IOException {
         refused(Status.Code.INVALID_ARGUMENT, good().setLinux(LinuxContainerConfig.newBuilder()
                 .setSecurityContext(LinuxContainerSecurityContext.newBuilder().setCapabilities(

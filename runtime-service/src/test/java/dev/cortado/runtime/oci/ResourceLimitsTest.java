@@ -41,8 +41,12 @@ class ResourceLimitsTest {
                 r -> r.setCpuQuota(-2));
         assertRefused("linux.resources.cpu_period: 10 is outside 1000 to 1000000 microseconds", r -> r.setCpuPeriod(10));
         assertRefused("linux.resources.memory_limit_in_bytes: -1 is negative", r -> r.setMemoryLimitInBytes(-1));
-        assertRefused("linux.resources.memory_swap_limit_in_bytes: 1000 is below memory_limit_in_bytes 2000 "
-                + "(it counts memory plus swap)", r -> r.setMemoryLimitInBytes(2000).setMemorySwapLimitInBytes(1000));
+        assertRefused("linux.resources.memory_swap_limit_in_bytes: 8388608 is below memory_limit_in_bytes 16777216 "
+                + "(it counts memory plus swap)", r -> r.setMemoryLimitInBytes(16 << 20).setMemorySwapLimitInBytes(8 << 20));
+        assertRefused("linux.resources.memory_limit_in_bytes: 2000 is below the minimum of 4194304 bytes (4 MiB)",
+                r -> r.setMemoryLimitInBytes(2000));
+        assertRefused("linux.resources.memory_swap_limit_in_bytes: 8388608 counts memory plus swap, so it needs"
+                + " memory_limit_in_bytes as well", r -> r.setMemorySwapLimitInBytes(8 << 20));
         assertRefused("linux.resources.oom_score_adj: 1001 is outside -1000 to 1000", r -> r.setOomScoreAdj(1001));
         assertRefused("linux.resources.cpuset_cpus: \"3-1\": range 3-1 runs backwards", r -> r.setCpusetCpus("3-1"));
         assertRefused("linux.resources.cpuset_mems: \"0,,1\" is not a list like \"0-3,5\"", r -> r.setCpusetMems("0,,1"));
