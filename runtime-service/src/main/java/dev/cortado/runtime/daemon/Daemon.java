@@ -25,6 +25,7 @@ import dev.cortado.runtime.sandbox.SandboxManager;
 import dev.cortado.runtime.sandbox.SandboxRecord;
 import dev.cortado.runtime.sandbox.ShimPodInits;
 import dev.cortado.runtime.state.RecordStore;
+import dev.cortado.runtime.stats.StatsCollector;
 import dev.cortado.shim.ShimLauncher;
 import dev.cortado.runtime.config.DaemonConfig;
 import dev.cortado.runtime.service.RuntimeReadiness;
@@ -67,9 +68,11 @@ final class Daemon implements AutoCloseable {
     private final EventLoopGroup workers;
     private final ExecutorService rpcThreads;
     private final Server server;
+    private final StatsCollector stats;
 
     private Daemon(DaemonConfig config, FileLock rootLock, RegistryClient registry, LayerFetcher fetcher,
-                   EventLoopGroup boss, EventLoopGroup workers, ExecutorService rpcThreads, Server server) {
+                   EventLoopGroup boss, EventLoopGroup workers, ExecutorService rpcThreads, Server server,
+                   StatsCollector stats) {
         this.config = config;
         this.rootLock = rootLock;
         this.registry = registry;
@@ -78,6 +81,7 @@ final class Daemon implements AutoCloseable {
         this.workers = workers;
         this.rpcThreads = rpcThreads;
         this.server = server;
+        this.stats = stats;
     }
 
     static Daemon start(DaemonConfig config, String version) throws StartupException, IOException {
@@ -117,6 +121,8 @@ final class Daemon implements AutoCloseable {
         sandboxes.recover();
         containers.recover();
         store.collectGarbage();
+        StatsCollector stats = new StatsCollector(cgroups, config.root(), containers::all, writableLayerInterval());
+        lifecycle.addListener(stats);
 
         EventLoopGroup boss = new MultiThreadIoEventLoopGroup(1, named("cri-accept"), EpollIoHandler.newFactory());
         EventLoopGroup workers = new MultiThreadIoEventLoopGroup(2, named("cri-io"), EpollIoHandler.newFactory());
@@ -129,14 +135,23 @@ final class Daemon implements AutoCloseable {
                 .maxInboundMessageSize(MAX_MESSAGE_BYTES)
                 .addService(new ImageServiceImpl(store, puller, config.root()))
                 .addService(new RuntimeServiceImpl(version, new RuntimeReadiness(config.toString()), sandboxes,
-                        containers, lifecycle))
+                        containers, lifecycle, stats))
                 .build()
                 .start();
         Files.setPosixFilePermissions(config.socket(), PosixFilePermissions.fromString("rw-rw----"));
         LOG.info("cortado " + version + " serving CRI v1 on " + config.socket() + " (root " + config.root()
                 + ", state " + config.state() + ", " + store.list().size() + " images, " + sandboxes.all().size()
                 + " pods, " + containers.all().size() + " containers)");
-        return new Daemon(config, rootLock, registry, fetcher, boss, workers, rpcThreads, server);
+        return new Daemon(config, rootLock, registry, fetcher, boss, workers, rpcThreads, server, stats);
+    }
+
+    /**
+     * How often each writable layer is walked at most: {@code -Dcortado.stats.writableLayerIntervalMillis}
+     * (tests shorten it), else {@link StatsCollector#DEFAULT_LAYER_INTERVAL}.
+     */
+    static java.time.Duration writableLayerInterval() {
+        Long millis = Long.getLong("cortado.stats.writableLayerIntervalMillis");
+        return millis != null && millis > 0 ? java.time.Duration.ofMillis(millis) : StatsCollector.DEFAULT_LAYER_INTERVAL;
     }
 
     /**
@@ -180,6 +195,7 @@ final class Daemon implements AutoCloseable {
 
     @Override
     public void close() {
+        stats.close();
         fetcher.close();
         registry.close();
         rpcThreads.shutdownNow();
