@@ -33,11 +33,17 @@ final class ContainerHarness implements AutoCloseable {
     }
 
     static ContainerHarness start(String name) throws Exception {
+        return start(name, List.of());
+    }
+
+    /** With {@code jvmOptions} for the daemon's JVM. */
+    static ContainerHarness start(String name, List<String> jvmOptions) throws Exception {
         Path dir = TempDirs.create("cortado-" + name + "-");
         LocalRegistry registry = null;
         try {
             registry = LocalRegistry.start();
-            return new ContainerHarness(dir, registry, DaemonProcess.start(dir.resolve("daemon")));
+            return new ContainerHarness(dir, registry,
+                    DaemonProcess.startWithJvmOptions(dir.resolve("daemon"), jvmOptions));
         } catch (Exception | Error e) {
             if (registry != null) {
                 registry.close();
