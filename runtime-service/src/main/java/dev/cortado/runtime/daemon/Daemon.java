@@ -121,7 +121,8 @@ final class Daemon implements AutoCloseable {
         sandboxes.recover();
         containers.recover();
         store.collectGarbage();
-        StatsCollector stats = new StatsCollector(cgroups, config.root(), containers::all, writableLayerInterval());
+        StatsCollector stats = new StatsCollector(cgroups, namespaces, config.root(), containers::all,
+                writableLayerInterval());
         lifecycle.addListener(stats);
 
         EventLoopGroup boss = new MultiThreadIoEventLoopGroup(1, named("cri-accept"), EpollIoHandler.newFactory());

@@ -62,6 +62,9 @@ final class StatsOperations {
     }
 
     List<PodSandboxStats> pods(PodSandboxStatsFilter filter) {
+        if (filter.getId().isEmpty() && filter.getLabelSelectorCount() == 0) {
+            stats.retainPods(sandboxes.all().stream().map(Sandbox::id).collect(java.util.stream.Collectors.toSet()));
+        }
         List<PodSandboxStats> items = new ArrayList<>();
         for (Sandbox sandbox : chosenPods(filter.getId(), filter)) {
             items.add(stats.podStats(sandbox, containersOf(sandbox)));

@@ -53,6 +53,11 @@ final class CpuRates {
         return Math.round(cores * 1_000_000_000L);
     }
 
+    /** Drops every reading whose key fails the test. */
+    synchronized void retain(java.util.function.Predicate<String> keep) {
+        last.keySet().removeIf(keep.negate());
+    }
+
     synchronized void forget(String key) {
         last.remove(key);
     }

@@ -18,6 +18,7 @@ import dev.cortado.cri.v1.PodSandboxMetrics;
 import dev.cortado.cri.v1.PodSandboxStats;
 import dev.cortado.cri.v1.ProcessUsage;
 import dev.cortado.cri.v1.SwapUsage;
+import dev.cortado.linux.Namespaces;
 import dev.cortado.runtime.cgroup.CgroupLayout;
 import dev.cortado.runtime.container.Container;
 import dev.cortado.runtime.container.ContainerListener;
@@ -46,21 +47,24 @@ public final class StatsCollector implements ContainerListener, AutoCloseable {
     /** Containers and pods whose last CPU reading is remembered; the oldest is dropped beyond. */
     static final int REMEMBERED_READINGS = 8192;
     static final long MIN_RATE_WINDOW_NANOS = 1_000_000_000L;
+    /** Pod readings share the map with containers' (keyed by container id) under this prefix. */
+    private static final String POD_KEY = "pod/";
 
     private final CgroupSampler sampler;
     private final Path fsMountpoint;
     private final CpuRates rates = new CpuRates(REMEMBERED_READINGS, MIN_RATE_WINDOW_NANOS);
     private final WritableLayerUsage layers;
-    private final PodNetwork network = new PodNetwork(Path.of("/proc"));
+    private final PodNetwork network;
 
     /**
      * @param fsMountpoint  the filesystem holding writable layers, as ImageFsInfo names it
      * @param containers    every container the daemon has, for the background layer walk
      * @param layerInterval how often each writable layer is walked at most
      */
-    public StatsCollector(CgroupLayout layout, Path fsMountpoint, Supplier<Collection<Container>> containers,
-                          Duration layerInterval) {
+    public StatsCollector(CgroupLayout layout, Namespaces namespaces, Path fsMountpoint,
+                          Supplier<Collection<Container>> containers, Duration layerInterval) {
         this.sampler = new CgroupSampler(layout);
+        this.network = new PodNetwork(Path.of("/proc"), namespaces);
         this.fsMountpoint = fsMountpoint;
         this.layers = new WritableLayerUsage(() -> upperDirs(containers.get()), layerInterval);
     }
@@ -190,7 +194,7 @@ public final class StatsCollector implements ContainerListener, AutoCloseable {
         }
     }
 
-    /** Null for host-network pods and pods whose namespace is gone or has no process to look through. */
+    /** Null for host-network pods and pods whose network namespace is gone. */
     private List<InterfaceCounters> interfaces(Sandbox sandbox, List<Container> containers) {
         SandboxRecord record = sandbox.record();
         if (sandbox.hostNetwork() || !record.ready() || record.namespaces() == null
@@ -254,12 +258,15 @@ public final class StatsCollector implements ContainerListener, AutoCloseable {
     }
 
     private static String podKey(Sandbox sandbox) {
-        return "pod/" + sandbox.id();
+        return POD_KEY + sandbox.id();
     }
 
-    /** Pods are not announced on removal: their readings age out of the bounded map, or go here. */
-    public void forgetPod(String sandboxId) {
-        rates.forget("pod/" + sandboxId);
+    /**
+     * Pods are not announced on removal: given every pod there is, the readings of the others
+     * go (the bounded map caps them meanwhile).
+     */
+    public void retainPods(java.util.Set<String> sandboxIds) {
+        rates.retain(key -> !key.startsWith(POD_KEY) || sandboxIds.contains(key.substring(POD_KEY.length())));
     }
 
     @Override

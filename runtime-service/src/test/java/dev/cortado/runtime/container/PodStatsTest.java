@@ -118,6 +118,9 @@ class PodStatsTest {
         PodFixture.Pod own = pods.startPod("ownnet");
 
         assertFalse(podStats(hostPod).getLinux().hasNetwork(), "a host-network pod reports no network");
+        PodSandboxStats empty = podStats(own.id());
+        assertTrue(empty.getLinux().hasNetwork(), "a pod with no process is read by joining its namespace");
+        assertEquals(0, empty.getLinux().getContainersCount());
         assertEquals(Set.of(hostPod, own.id()), listedPods(PodSandboxStatsFilter.getDefaultInstance()));
         assertEquals(Set.of(hostPod), listedPods(PodSandboxStatsFilter.newBuilder().putLabelSelector("net", "host")
                 .build()));

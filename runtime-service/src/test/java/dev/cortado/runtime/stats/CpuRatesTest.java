@@ -45,4 +45,16 @@ class CpuRatesTest {
         rates.forget("c");
         assertNull(rates.rate("c", 2 * SECOND, SECOND));
     }
+
+    @Test
+    void retainKeepsOnlyWhatPasses() {
+        CpuRates rates = new CpuRates(10, SECOND);
+        rates.rate("pod/a", 0, 0);
+        rates.rate("pod/b", 0, 0);
+        rates.rate("c", 0, 0);
+        rates.retain(key -> !key.equals("pod/b"));
+        assertEquals(2, rates.size());
+        assertNull(rates.rate("pod/b", 2 * SECOND, SECOND), "b's reading went");
+        assertEquals(500_000_000L, rates.rate("pod/a", 2 * SECOND, SECOND));
+    }
 }
