@@ -7,6 +7,7 @@ import dev.cortado.cri.v1.ContainerStats;
 import dev.cortado.cri.v1.CpuUsage;
 import dev.cortado.cri.v1.FilesystemIdentifier;
 import dev.cortado.cri.v1.FilesystemUsage;
+import dev.cortado.cri.v1.IoUsage;
 import dev.cortado.cri.v1.LinuxPodSandboxStats;
 import dev.cortado.cri.v1.MemoryUsage;
 import dev.cortado.cri.v1.MetricDescriptor;
@@ -51,6 +52,7 @@ public final class StatsCollector implements ContainerListener, AutoCloseable {
     private static final String POD_KEY = "pod/";
 
     private final CgroupSampler sampler;
+    private final Pressure pressure;
     private final Path fsMountpoint;
     private final CpuRates rates = new CpuRates(REMEMBERED_READINGS, MIN_RATE_WINDOW_NANOS);
     private final WritableLayerUsage layers;
@@ -64,6 +66,7 @@ public final class StatsCollector implements ContainerListener, AutoCloseable {
     public StatsCollector(CgroupLayout layout, Namespaces namespaces, Path fsMountpoint,
                           Supplier<Collection<Container>> containers, Duration layerInterval) {
         this.sampler = new CgroupSampler(layout);
+        this.pressure = new Pressure(layout);
         this.network = new PodNetwork(Path.of("/proc"), namespaces);
         this.fsMountpoint = fsMountpoint;
         this.layers = new WritableLayerUsage(() -> upperDirs(containers.get()), layerInterval);
@@ -87,9 +90,10 @@ public final class StatsCollector implements ContainerListener, AutoCloseable {
         CgroupSample sample = sampler.sample(record.cgroup(), now);
         ContainerStats.Builder stats = ContainerStats.newBuilder()
                 .setAttributes(attributes(container))
-                .setCpu(cpu(container.id(), sample))
-                .setMemory(memory(sample));
+                .setCpu(cpu(container.id(), sample, record.cgroup()))
+                .setMemory(memory(sample, record.cgroup()));
         swap(sample).ifPresent(stats::setSwap);
+        io(sample.timestamp(), record.cgroup()).ifPresent(stats::setIo);
         layers.usage(container.id(), container.paths().upper()).ifPresent(usage -> stats.setWritableLayer(
                 FilesystemUsage.newBuilder()
                         .setTimestamp(usage.timestamp())
@@ -105,8 +109,9 @@ public final class StatsCollector implements ContainerListener, AutoCloseable {
         SandboxRecord record = sandbox.record();
         CgroupSample sample = sampler.sample(record.cgroup(), now);
         LinuxPodSandboxStats.Builder linux = LinuxPodSandboxStats.newBuilder()
-                .setCpu(cpu(podKey(sandbox), sample))
-                .setMemory(memory(sample));
+                .setCpu(cpu(podKey(sandbox), sample, record.cgroup()))
+                .setMemory(memory(sample, record.cgroup()));
+        io(now, record.cgroup()).ifPresent(linux::setIo);
         if (sample.processes() != null) {
             linux.setProcess(ProcessUsage.newBuilder().setTimestamp(now)
                     .setProcessCount(UInt64s.of(sample.processes())));
@@ -155,8 +160,9 @@ public final class StatsCollector implements ContainerListener, AutoCloseable {
         return metrics.build();
     }
 
-    private CpuUsage cpu(String key, CgroupSample sample) {
+    private CpuUsage cpu(String key, CgroupSample sample, String cgroup) {
         CpuUsage.Builder cpu = CpuUsage.newBuilder().setTimestamp(sample.timestamp());
+        pressure.cpu(cgroup).ifPresent(cpu::setPsi);
         if (sample.cpuNanos() != null) {
             cpu.setUsageCoreNanoSeconds(UInt64s.of(sample.cpuNanos()));
             Long rate = rates.rate(key, sample.timestamp(), sample.cpuNanos());
@@ -167,8 +173,9 @@ public final class StatsCollector implements ContainerListener, AutoCloseable {
         return cpu.build();
     }
 
-    private static MemoryUsage memory(CgroupSample sample) {
+    private MemoryUsage memory(CgroupSample sample, String cgroup) {
         MemoryUsage.Builder memory = MemoryUsage.newBuilder().setTimestamp(sample.timestamp());
+        pressure.memory(cgroup).ifPresent(memory::setPsi);
         set(sample.workingSet(), memory::setWorkingSetBytes);
         set(sample.availableBytes(), memory::setAvailableBytes);
         set(sample.memoryUsage(), memory::setUsageBytes);
@@ -176,6 +183,10 @@ public final class StatsCollector implements ContainerListener, AutoCloseable {
         set(sample.pageFaults(), memory::setPageFaults);
         set(sample.majorPageFaults(), memory::setMajorPageFaults);
         return memory.build();
+    }
+
+    private Optional<IoUsage> io(long timestamp, String cgroup) {
+        return pressure.io(cgroup).map(psi -> IoUsage.newBuilder().setTimestamp(timestamp).setPsi(psi).build());
     }
 
     private static Optional<SwapUsage> swap(CgroupSample sample) {

@@ -81,6 +81,12 @@ class ContainerStatsTest {
         // a busy loop on a shared 2-core machine still gets well over 1% of a core
         assertTrue(second.getCpu().getUsageNanoCores().getValue() > 10_000_000L,
                 "rate " + second.getCpu().getUsageNanoCores().getValue());
+        if (java.nio.file.Files.isDirectory(java.nio.file.Path.of("/sys/fs/cgroup/unified"))) {
+            // every cgroup of a unified tree has pressure files
+            assertTrue(second.getCpu().hasPsi() && second.getCpu().getPsi().hasSome(), second.getCpu().toString());
+            assertTrue(second.getMemory().hasPsi(), second.getMemory().toString());
+            assertTrue(second.hasIo() && second.getIo().hasPsi(), second.toString());
+        }
     }
 
     @Test
