@@ -152,7 +152,8 @@ final class Daemon implements AutoCloseable {
      */
     static java.time.Duration writableLayerInterval() {
         Long millis = Long.getLong("cortado.stats.writableLayerIntervalMillis");
-        return millis != null && millis > 0 ? java.time.Duration.ofMillis(millis) : StatsCollector.DEFAULT_LAYER_INTERVAL;
+        return millis != null && millis > 0 ? java.time.Duration.ofMillis(millis)
+                : StatsCollector.DEFAULT_LAYER_INTERVAL;
     }
 
     /**

@@ -56,6 +56,9 @@ final class WritableLayerUsage implements AutoCloseable {
                 walker.execute(() -> {
                     queued.remove(containerId);
                     walkOne(containerId, upper);
+                    if (!upperDirs.get().containsKey(containerId)) {
+                        cache.remove(containerId); // removed while it was walked
+                    }
                 });
             } catch (RejectedExecutionException closed) {
                 queued.remove(containerId);
@@ -75,7 +78,7 @@ final class WritableLayerUsage implements AutoCloseable {
             for (Map.Entry<String, Path> entry : current.entrySet()) {
                 walkOne(entry.getKey(), entry.getValue());
             }
-            cache.keySet().retainAll(upperDirs.get().keySet());
+            cache.keySet().retainAll(upperDirs.get().keySet()); // those removed while the round ran
         } catch (RuntimeException unexpected) {
             // the thread must survive: a later round may succeed
             LOG.warning("writable layer usage: " + unexpected);
@@ -84,10 +87,7 @@ final class WritableLayerUsage implements AutoCloseable {
 
     private void walkOne(String containerId, Path upper) {
         try {
-            LayerUsage usage = walk(upper);
-            if (upperDirs.get().containsKey(containerId)) {
-                cache.put(containerId, usage);
-            }
+            cache.put(containerId, walk(upper));
         } catch (NoSuchFileException gone) {
             cache.remove(containerId); // removed while we walked
         } catch (IOException e) {
