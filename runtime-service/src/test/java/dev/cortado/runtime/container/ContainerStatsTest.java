@@ -165,6 +165,19 @@ class ContainerStatsTest {
     }
 
     @Test
+    void aRemovedContainerLeavesTheListsAndIsNotFound() {
+        PodFixture.Pod pod = pods.startPod("gone");
+        String kept = pods.run(pod, "kept", busybox.reference(), "sleep", "1000");
+        String removed = pods.run(pod, "removed", busybox.reference(), "sleep", "1000");
+        ContainerStatsFilter inPod = ContainerStatsFilter.newBuilder().setPodSandboxId(pod.id()).build();
+        assertEquals(Set.of(kept, removed), listed(inPod));
+        pods.stop(removed, 0);
+        pods.remove(removed);
+        assertEquals(Set.of(kept), listed(inPod));
+        RpcFailures.assertFails(Status.Code.NOT_FOUND, () -> stats(removed), removed);
+    }
+
+    @Test
     void statsOfAMissingContainerOrPodAreNotFound() {
         RpcFailures.assertFails(Status.Code.NOT_FOUND, () -> stats("0123456789abcdef0123"), "0123456789abcdef0123");
         RpcFailures.assertFails(Status.Code.NOT_FOUND, () -> harness.runtime().podSandboxStats(
