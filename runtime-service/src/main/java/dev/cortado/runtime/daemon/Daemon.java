@@ -26,6 +26,7 @@ import dev.cortado.runtime.sandbox.SandboxRecord;
 import dev.cortado.runtime.sandbox.ShimPodInits;
 import dev.cortado.runtime.state.RecordStore;
 import dev.cortado.runtime.streaming.ContainerStreams;
+import dev.cortado.runtime.stats.StatsCollector;
 import dev.cortado.shim.ShimLauncher;
 import dev.cortado.runtime.config.DaemonConfig;
 import dev.cortado.runtime.service.RuntimeReadiness;
@@ -78,10 +79,12 @@ final class Daemon implements AutoCloseable {
     private final ExecutorService rpcThreads;
     private final Server server;
     private final ContainerStreams streams;
+    private final StatsCollector stats;
 
     private Daemon(DaemonConfig config, FileLock rootLock, RegistryClient registry, LayerFetcher fetcher,
                    ContainerEventHub events, MetricsEndpoint metricsEndpoint, EventLoopGroup boss,
-                   EventLoopGroup workers, ExecutorService rpcThreads, Server server, ContainerStreams streams) {
+                   EventLoopGroup workers, ExecutorService rpcThreads, Server server, ContainerStreams streams,
+                   StatsCollector stats) {
         this.config = config;
         this.rootLock = rootLock;
         this.registry = registry;
@@ -93,6 +96,7 @@ final class Daemon implements AutoCloseable {
         this.rpcThreads = rpcThreads;
         this.server = server;
         this.streams = streams;
+        this.stats = stats;
     }
 
     static Daemon start(DaemonConfig config, String version) throws StartupException, IOException {
@@ -136,6 +140,9 @@ final class Daemon implements AutoCloseable {
         sandboxes.recover();
         containers.recover();
         store.collectGarbage();
+        StatsCollector stats = new StatsCollector(cgroups, namespaces, config.root(), containers::all,
+                writableLayerInterval());
+        lifecycle.addListener(stats);
 
         metrics.register(new RuntimeGauges(sandboxes, containers));
         MetricsEndpoint endpoint = startMetrics(config, metrics);
@@ -152,7 +159,7 @@ final class Daemon implements AutoCloseable {
                 .intercept(new RpcLatency(metrics))
                 .addService(new ImageServiceImpl(store, puller, config.root()))
                 .addService(new RuntimeServiceImpl(version, new RuntimeReadiness(config.toString()), sandboxes,
-                        containers, lifecycle, events))
+                        containers, lifecycle, events, stats))
                 .build()
                 .start();
         Files.setPosixFilePermissions(config.socket(), PosixFilePermissions.fromString("rw-rw----"));
@@ -160,7 +167,7 @@ final class Daemon implements AutoCloseable {
                 + ", state " + config.state() + ", " + store.list().size() + " images, " + sandboxes.all().size()
                 + " pods, " + containers.all().size() + " containers)");
         return new Daemon(config, rootLock, registry, fetcher, events, endpoint, boss, workers, rpcThreads, server,
-                streams);
+                streams, stats);
     }
 
     private static MetricsEndpoint startMetrics(DaemonConfig config, CollectorRegistry metrics)
@@ -173,6 +180,16 @@ final class Daemon implements AutoCloseable {
         } catch (IOException e) {
             throw new StartupException("cannot serve metrics on " + config.metrics() + ": " + e.getMessage());
         }
+    }
+
+    /**
+     * How often each writable layer is walked at most: {@code -Dcortado.stats.writableLayerIntervalMillis}
+     * (tests shorten it), else {@link StatsCollector#DEFAULT_LAYER_INTERVAL}.
+     */
+    static java.time.Duration writableLayerInterval() {
+        Long millis = Long.getLong("cortado.stats.writableLayerIntervalMillis");
+        return millis != null && millis > 0 ? java.time.Duration.ofMillis(millis)
+                : StatsCollector.DEFAULT_LAYER_INTERVAL;
     }
 
     /**
@@ -226,6 +243,7 @@ final class Daemon implements AutoCloseable {
         if (metricsEndpoint != null) {
             metricsEndpoint.close();
         }
+        stats.close();
         fetcher.close();
         registry.close();
         rpcThreads.shutdownNow();

@@ -40,6 +40,7 @@ import dev.cortado.cri.v1.ContainerEventResponse;
 import dev.cortado.cri.v1.GetEventsRequest;
 import dev.cortado.runtime.events.ContainerEventHub;
 import io.grpc.stub.ServerCallStreamObserver;
+import dev.cortado.runtime.stats.StatsCollector;
 import io.grpc.stub.StreamObserver;
 import java.util.List;
 import dev.cortado.cri.v1.LinuxRuntimeConfiguration;
@@ -83,17 +84,19 @@ public final class RuntimeServiceImpl extends RuntimeServiceGrpc.RuntimeServiceI
     private final RuntimeReadiness readiness;
     private final PodOperations pods;
     private final ContainerOperations containers;
+    private final StatsOperations stats;
     private final AtomicReference<String> podCidr = new AtomicReference<>("");
     private final ContainerEventHub events;
 
     public RuntimeServiceImpl(String runtimeVersion, RuntimeReadiness readiness, SandboxManager sandboxes,
                               ContainerManager containerManager, ContainerLifecycle lifecycle,
-                              ContainerEventHub events) {
+                              ContainerEventHub events, StatsCollector statsCollector) {
         this.runtimeVersion = runtimeVersion;
         this.events = events;
         this.readiness = readiness;
         this.pods = new PodOperations(sandboxes, containerManager, lifecycle);
         this.containers = new ContainerOperations(containerManager, lifecycle);
+        this.stats = new StatsOperations(sandboxes, containerManager, statsCollector);
     }
 
     @Override
@@ -226,6 +229,79 @@ public final class RuntimeServiceImpl extends RuntimeServiceGrpc.RuntimeServiceI
     @Override
     public void execSync(ExecSyncRequest request, StreamObserver<ExecSyncResponse> response) {
         Rpc.run("ExecSync", response, () -> containers.execSync(request));
+    }
+
+    @Override
+    public void containerStats(dev.cortado.cri.v1.ContainerStatsRequest request,
+                               StreamObserver<dev.cortado.cri.v1.ContainerStatsResponse> response) {
+        Rpc.run("ContainerStats", response, () -> dev.cortado.cri.v1.ContainerStatsResponse.newBuilder()
+                .setStats(stats.container(request.getContainerId())).build());
+    }
+
+    @Override
+    public void listContainerStats(dev.cortado.cri.v1.ListContainerStatsRequest request,
+                                   StreamObserver<dev.cortado.cri.v1.ListContainerStatsResponse> response) {
+        Rpc.run("ListContainerStats", response, () -> dev.cortado.cri.v1.ListContainerStatsResponse.newBuilder()
+                .addAllStats(stats.containers(request.getFilter())).build());
+    }
+
+    @Override
+    public void streamContainerStats(dev.cortado.cri.v1.StreamContainerStatsRequest request,
+                                     StreamObserver<dev.cortado.cri.v1.StreamContainerStatsResponse> response) {
+        Rpc.stream("StreamContainerStats", response, () -> pages(stats.containers(request.getFilter()),
+                page -> response.onNext(dev.cortado.cri.v1.StreamContainerStatsResponse.newBuilder()
+                        .addAllContainerStats(page).build())));
+    }
+
+    @Override
+    public void podSandboxStats(dev.cortado.cri.v1.PodSandboxStatsRequest request,
+                                StreamObserver<dev.cortado.cri.v1.PodSandboxStatsResponse> response) {
+        Rpc.run("PodSandboxStats", response, () -> dev.cortado.cri.v1.PodSandboxStatsResponse.newBuilder()
+                .setStats(stats.pod(request.getPodSandboxId())).build());
+    }
+
+    @Override
+    public void listPodSandboxStats(dev.cortado.cri.v1.ListPodSandboxStatsRequest request,
+                                    StreamObserver<dev.cortado.cri.v1.ListPodSandboxStatsResponse> response) {
+        Rpc.run("ListPodSandboxStats", response, () -> dev.cortado.cri.v1.ListPodSandboxStatsResponse.newBuilder()
+                .addAllStats(stats.pods(request.getFilter())).build());
+    }
+
+    @Override
+    public void streamPodSandboxStats(dev.cortado.cri.v1.StreamPodSandboxStatsRequest request,
+                                      StreamObserver<dev.cortado.cri.v1.StreamPodSandboxStatsResponse> response) {
+        Rpc.stream("StreamPodSandboxStats", response, () -> pages(stats.pods(request.getFilter()),
+                page -> response.onNext(dev.cortado.cri.v1.StreamPodSandboxStatsResponse.newBuilder()
+                        .addAllPodSandboxStats(page).build())));
+    }
+
+    @Override
+    public void listMetricDescriptors(dev.cortado.cri.v1.ListMetricDescriptorsRequest request,
+                                      StreamObserver<dev.cortado.cri.v1.ListMetricDescriptorsResponse> response) {
+        Rpc.run("ListMetricDescriptors", response, () -> dev.cortado.cri.v1.ListMetricDescriptorsResponse
+                .newBuilder().addAllDescriptors(StatsCollector.descriptors()).build());
+    }
+
+    @Override
+    public void listPodSandboxMetrics(dev.cortado.cri.v1.ListPodSandboxMetricsRequest request,
+                                      StreamObserver<dev.cortado.cri.v1.ListPodSandboxMetricsResponse> response) {
+        Rpc.run("ListPodSandboxMetrics", response, () -> dev.cortado.cri.v1.ListPodSandboxMetricsResponse
+                .newBuilder().addAllPodMetrics(stats.metrics()).build());
+    }
+
+    @Override
+    public void streamPodSandboxMetrics(dev.cortado.cri.v1.StreamPodSandboxMetricsRequest request,
+                                        StreamObserver<dev.cortado.cri.v1.StreamPodSandboxMetricsResponse> response) {
+        Rpc.stream("StreamPodSandboxMetrics", response, () -> pages(stats.metrics(),
+                page -> response.onNext(dev.cortado.cri.v1.StreamPodSandboxMetricsResponse.newBuilder()
+                        .addAllPodSandboxMetrics(page).build())));
+    }
+
+    /** Sends {@code items} in pages of STREAM_PAGE; an empty list is one empty page. */
+    private static <T> void pages(List<T> items, java.util.function.Consumer<List<T>> send) {
+        for (int from = 0; from < items.size() || from == 0; from += STREAM_PAGE) {
+            send.accept(items.subList(from, Math.min(items.size(), from + STREAM_PAGE)));
+        }
     }
 
     @Override

@@ -33,11 +33,17 @@ final class ContainerHarness implements AutoCloseable {
     }
 
     static ContainerHarness start(String name, String... daemonFlags) throws Exception {
+        return start(name, List.of(), daemonFlags);
+    }
+
+    /** With {@code jvmOptions} for the daemon's JVM. */
+    static ContainerHarness start(String name, List<String> jvmOptions, String... daemonFlags) throws Exception {
         Path dir = TempDirs.create("cortado-" + name + "-");
         LocalRegistry registry = null;
         try {
             registry = LocalRegistry.start();
-            return new ContainerHarness(dir, registry, DaemonProcess.start(dir.resolve("daemon"), daemonFlags));
+            return new ContainerHarness(dir, registry,
+                    DaemonProcess.startWithJvmOptions(dir.resolve("daemon"), jvmOptions, daemonFlags));
         } catch (Exception | Error e) {
             if (registry != null) {
                 registry.close();

@@ -10,7 +10,7 @@ import dev.cortado.cri.v1.ImageSpec;
 import dev.cortado.cri.v1.ListImagesRequest;
 import dev.cortado.cri.v1.PullImageRequest;
 import dev.cortado.cri.v1.PullImageResponse;
-import dev.cortado.cri.v1.ContainerStatsRequest;
+import dev.cortado.cri.v1.CheckpointContainerRequest;
 import dev.cortado.cri.v1.RuntimeCondition;
 import dev.cortado.cri.v1.RuntimeConfigRequest;
 import dev.cortado.cri.v1.StatusRequest;
@@ -107,9 +107,10 @@ class DaemonLifecycleTest {
     void unimplementedRpcsSayWhichRpc() throws Exception {
         try (DaemonProcess daemon = DaemonProcess.start(dir)) {
             StatusRuntimeException e = assertThrows(StatusRuntimeException.class,
-                    () -> daemon.client().runtime().containerStats(ContainerStatsRequest.getDefaultInstance()));
+                    () -> daemon.client().runtime().checkpointContainer(
+                            CheckpointContainerRequest.getDefaultInstance()));
             assertEquals(Status.Code.UNIMPLEMENTED, e.getStatus().getCode());
-            assertTrue(e.getStatus().getDescription().contains("ContainerStats"), e.getStatus().getDescription());
+            assertTrue(e.getStatus().getDescription().contains("CheckpointContainer"), e.getStatus().getDescription());
         }
     }
 

@@ -41,7 +41,13 @@ public final class DaemonProcess implements AutoCloseable {
 
     /** Starts a daemon on {@code dir} and waits until it answers Version. */
     public static DaemonProcess start(Path dir, String... flags) throws IOException, InterruptedException {
-        DaemonProcess daemon = launch(dir, flags);
+        return startWithJvmOptions(dir, List.of(), flags);
+    }
+
+    /** Starts a daemon whose JVM also gets {@code jvmOptions} (e.g. -D settings tests shorten). */
+    public static DaemonProcess startWithJvmOptions(Path dir, List<String> jvmOptions, String... flags)
+            throws IOException, InterruptedException {
+        DaemonProcess daemon = launch(dir, jvmOptions, flags);
         try {
             daemon.awaitReady();
         } catch (IOException | InterruptedException | RuntimeException e) {
@@ -64,10 +70,16 @@ public final class DaemonProcess implements AutoCloseable {
 
     /** Starts the process without waiting: for tests of start-up failures. */
     public static DaemonProcess launch(Path dir, String... flags) throws IOException {
+        return launch(dir, List.of(), flags);
+    }
+
+    private static DaemonProcess launch(Path dir, List<String> jvmOptions, String... flags) throws IOException {
         Files.createDirectories(dir);
         List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-XX:+UseSerialGC", "-Xmx512m", "-XX:TieredStopAtLevel=1",
+                "-XX:+UseSerialGC", "-Xmx512m", "-XX:TieredStopAtLevel=1"));
+        command.addAll(jvmOptions);
+        command.addAll(List.of(
                 "-Dcortado.shim=" + shimBinary(),
                 "-cp", System.getProperty("java.class.path"),
                 Main.class.getName(),
