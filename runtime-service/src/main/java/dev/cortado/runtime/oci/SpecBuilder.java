@@ -6,6 +6,7 @@ import dev.cortado.cri.v1.LinuxContainerSecurityContext;
 import dev.cortado.cri.v1.NamespaceMode;
 import dev.cortado.image.manifest.ExecutionConfig;
 import dev.cortado.rpc.CriException;
+import dev.cortado.runtime.seccomp.ContainerSeccomp;
 import dev.cortado.shim.plan.InitPlan;
 import io.grpc.Status;
 
@@ -24,7 +25,7 @@ import java.util.List;
  * {@link CriException}s).
  *
  * <p>Seams for the security-and-resources work: privileged containers are refused here;
- * seccomp and AppArmor profiles are not read yet (no filter is loaded); sysctls and rlimits are
+ * AppArmor profiles are not read yet; sysctls and rlimits are
  * empty; {@link ResourceLimits} is checked and written to config.json but not to the cgroups.
  */
 public final class SpecBuilder {
@@ -32,6 +33,7 @@ public final class SpecBuilder {
     private static final String CONTEXT = UserRequest.CONTEXT;
 
     private final HostFacts host;
+    private final ContainerSeccomp seccomp = ContainerSeccomp.standard();
 
     public SpecBuilder(HostFacts host) {
         this.host = host;
@@ -56,6 +58,7 @@ public final class SpecBuilder {
         String cwd = workingDir(config, request.image());
         InitPlan.Capabilities capabilities =
                 Capabilities.forContainer(security.getCapabilities(), user.uid(), host.lastCapability());
+        InitPlan.Seccomp filter = seccomp.forContainer(security, capabilities.bounding()).orElse(null);
         ResourceLimits resources = config.getLinux().hasResources()
                 ? ResourceLimits.from(config.getLinux().getResources()) : ResourceLimits.NONE;
         // lowering oom_score_adj below the daemon's needs CAP_SYS_RESOURCE; clamp instead of failing
@@ -78,7 +81,7 @@ public final class SpecBuilder {
                 capabilities, security.getNoNewPrivs(), oomScoreAdj, request.rootfs().toString(),
                 security.getReadonlyRootfs(), ownHostname, layout.mounts(), layout.planMounts(), layout.devices(),
                 masked, readonly, request.namespaces(), request.cgroups(), binds.rootPropagation(), resources, rules,
-                CriAnnotations.of(request));
+                CriAnnotations.of(request), filter);
     }
 
     private static void refuseUnsupported(ContainerConfig config, LinuxContainerSecurityContext security) {
