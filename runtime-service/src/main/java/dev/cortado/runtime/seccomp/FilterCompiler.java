@@ -14,8 +14,9 @@ import java.util.TreeMap;
  * Compiles a {@link SeccompProfile} to the classic BPF program seccomp(2) loads.
  *
  * <p>The program checks {@code seccomp_data.arch} first: a syscall of an ABI the profile does not
- * list is killed. Within an ABI it finds the syscall number by binary search and runs that
- * syscall's rules: the conditional ones in profile order, then the unconditional one, then the
+ * list is killed. Within an ABI the numbers are cut into intervals that go to the same place
+ * (neighbouring allowed syscalls, gaps to the default action), found by binary search; a
+ * syscall's own code runs its rules: the conditional ones in profile order, then the unconditional one, then the
  * default action. Arguments of 64-bit ABIs are compared as two 32-bit words, high word first.
  */
 public final class FilterCompiler {
@@ -26,8 +27,6 @@ public final class FilterCompiler {
     private static final int OFFSET_NR = 0;
     private static final int OFFSET_ARCH = 4;
     private static final int OFFSET_ARGS = 16;
-    /** Up to this many numbers are compared one by one rather than split further. */
-    private static final int LINEAR_RUN = 4;
 
     private final SyscallTable table;
 
@@ -103,15 +102,21 @@ public final class FilterCompiler {
             }
             boolean wide = arches.stream().allMatch(SeccompArch::wideArgs);
             int defaultAction = ret(profile.defaultAction());
-            int[] numbers = new int[byNumber.size()];
-            int[] bodies = new int[byNumber.size()];
-            int i = 0;
+            List<Integer> starts = new ArrayList<>();
+            List<Integer> bodies = new ArrayList<>();
+            long end = 0;
             for (Map.Entry<Integer, SyscallRules> entry : byNumber.entrySet()) {
-                numbers[i] = entry.getKey();
-                bodies[i] = body(entry.getValue(), wide, defaultAction);
-                i++;
+                long nr = Integer.toUnsignedLong(entry.getKey());
+                if (nr != end) {
+                    interval(starts, bodies, end, defaultAction);
+                }
+                interval(starts, bodies, nr, body(entry.getValue(), wide, defaultAction));
+                end = nr + 1;
             }
-            int dispatch = search(numbers, bodies, 0, numbers.length, defaultAction);
+            if (end <= 0xffff_ffffL) {
+                interval(starts, bodies, end, defaultAction);
+            }
+            int dispatch = search(starts, bodies, 0, starts.size());
             // x32 shares x86_64's AUDIT_ARCH: its calls are told apart by a bit in the number
             boolean native64 = arches.contains(SeccompArch.X86_64);
             boolean x32 = arches.contains(SeccompArch.X32);
@@ -137,19 +142,27 @@ public final class FilterCompiler {
             return next;
         }
 
-        /** Binary search over {@code numbers[from, to)}, sorted unsigned; a miss goes to {@code miss}. */
-        private int search(int[] numbers, int[] bodies, int from, int to, int miss) {
-            if (to - from <= LINEAR_RUN) {
-                int next = miss;
-                for (int i = to - 1; i >= from; i--) {
-                    next = asm.branch(BpfAssembler.JMP_JEQ_K, numbers[i], bodies[i], next);
-                }
-                return next;
+        /**
+         * Adds the numbers from {@code start} up to the next interval's start, all going to
+         * {@code body}; joins the previous interval when it goes there too.
+         */
+        private void interval(List<Integer> starts, List<Integer> bodies, long start, int body) {
+            if (!bodies.isEmpty() && bodies.get(bodies.size() - 1).intValue() == body) {
+                return;
+            }
+            starts.add((int) start);
+            bodies.add(body);
+        }
+
+        /** A decision tree over the intervals {@code [from, to)}: a JGE per split, a body per leaf. */
+        private int search(List<Integer> starts, List<Integer> bodies, int from, int to) {
+            if (to - from == 1) {
+                return bodies.get(from);
             }
             int mid = (from + to) >>> 1;
-            int upper = search(numbers, bodies, mid, to, miss);
-            int lower = search(numbers, bodies, from, mid, miss);
-            return asm.branch(BpfAssembler.JMP_JGE_K, numbers[mid], upper, lower);
+            int upper = search(starts, bodies, mid, to);
+            int lower = search(starts, bodies, from, mid);
+            return asm.branch(BpfAssembler.JMP_JGE_K, starts.get(mid), upper, lower);
         }
 
         private int ret(SeccompAction action) {

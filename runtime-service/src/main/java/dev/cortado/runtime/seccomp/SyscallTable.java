@@ -8,6 +8,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.EnumMap;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.OptionalInt;
 
@@ -36,6 +37,11 @@ public final class SyscallTable {
     public OptionalInt number(SeccompArch arch, String name) {
         Integer nr = numbers.get(arch).get(name);
         return nr == null ? OptionalInt.empty() : OptionalInt.of(nr | arch.nrBit());
+    }
+
+    /** Every name the ABI has, sorted. */
+    public List<String> namesOf(SeccompArch arch) {
+        return numbers.get(arch).keySet().stream().sorted().toList();
     }
 
     /** Whether any ABI this runtime knows has a syscall of this name. */
