@@ -1,5 +1,6 @@
 package dev.cortado.runtime.oci;
 
+import dev.cortado.runtime.seccomp.SeccompFilter;
 import dev.cortado.shim.plan.InitPlan;
 
 import java.util.ArrayList;
@@ -19,7 +20,7 @@ import java.util.TreeMap;
  * @param hostname        set only when the container has a UTS namespace of its own
  * @param rootPropagation MS_REC with MS_PRIVATE, MS_SLAVE or MS_SHARED for "/"
  * @param deviceRules     config.json's device-cgroup rules
- * @param seccomp         the compiled seccomp filter for the init and every exec, or null for none
+ * @param seccomp         the seccomp policy of the init and every exec, or null for none
  */
 public record ContainerSpec(List<String> args, List<String> env, String cwd, boolean tty, boolean stdin,
                             boolean stdinOnce, ResolvedUser user, InitPlan.Capabilities capabilities,
@@ -28,7 +29,7 @@ public record ContainerSpec(List<String> args, List<String> env, String cwd, boo
                             List<InitPlan.DeviceNode> devices, List<String> maskedPaths, List<String> readonlyPaths,
                             PodNamespaces namespaces, CgroupPlacement cgroups, long rootPropagation,
                             ResourceLimits resources, List<DeviceRule> deviceRules, Map<String, String> annotations,
-                            InitPlan.Seccomp seccomp) {
+                            SeccompFilter seccomp) {
 
     public ContainerSpec {
         args = List.copyOf(args);
@@ -52,8 +53,13 @@ public record ContainerSpec(List<String> args, List<String> env, String cwd, boo
         List<Integer> groups = user.additionalGids().stream().map(g -> (int) (long) g).toList();
         return new InitPlan(args, env, cwd, hostname, rootfs, readonlyRootfs, false, fresh, joins, planMounts,
                 maskedPaths, readonlyPaths, devices, Map.of(), List.of(), (int) user.uid(), (int) user.gid(), groups,
-                capabilities, noNewPrivileges, seccomp, oomScoreAdj, cgroups.cgroupProcs(), tty, stdin, stdinOnce,
+                capabilities, noNewPrivileges, seccompPlan(), oomScoreAdj, cgroups.cgroupProcs(), tty, stdin, stdinOnce,
                 false, 0);
+    }
+
+    /** The compiled filter for an init plan, or null. */
+    public InitPlan.Seccomp seccompPlan() {
+        return seccomp == null ? null : seccomp.plan();
     }
 
     private static int namespace(NamespaceSetting setting, int type, List<InitPlan.NamespaceJoin> joins) {

@@ -7,6 +7,7 @@ import dev.cortado.cri.v1.NamespaceMode;
 import dev.cortado.image.manifest.ExecutionConfig;
 import dev.cortado.rpc.CriException;
 import dev.cortado.runtime.seccomp.ContainerSeccomp;
+import dev.cortado.runtime.seccomp.SeccompFilter;
 import dev.cortado.shim.plan.InitPlan;
 import io.grpc.Status;
 
@@ -58,7 +59,7 @@ public final class SpecBuilder {
         String cwd = workingDir(config, request.image());
         InitPlan.Capabilities capabilities =
                 Capabilities.forContainer(security.getCapabilities(), user.uid(), host.lastCapability());
-        InitPlan.Seccomp filter = seccomp.forContainer(security, capabilities.bounding()).orElse(null);
+        SeccompFilter filter = seccomp.forContainer(security, capabilities.bounding()).orElse(null);
         ResourceLimits resources = config.getLinux().hasResources()
                 ? ResourceLimits.from(config.getLinux().getResources()) : ResourceLimits.NONE;
         // lowering oom_score_adj below the daemon's needs CAP_SYS_RESOURCE; clamp instead of failing

@@ -40,7 +40,7 @@ public final class ContainerSeccomp {
      * The filter for a container whose bounding capability set is {@code bounding}; empty when it
      * runs unconfined. Bad input is an {@link IllegalArgumentException} naming the field.
      */
-    public Optional<InitPlan.Seccomp> forContainer(LinuxContainerSecurityContext security, long bounding) {
+    public Optional<SeccompFilter> forContainer(LinuxContainerSecurityContext security, long bounding) {
         if (security.getPrivileged()) {
             return Optional.empty();
         }
@@ -73,11 +73,11 @@ public final class ContainerSeccomp {
         };
     }
 
-    private InitPlan.Seccomp compile(Choice choice, long bounding) {
+    private SeccompFilter compile(Choice choice, long bounding) {
         try {
             SeccompProfile profile = choice.localhost() == null
                     ? runtimeDefault.forCapabilities(bounding) : localhost.read(choice.localhost(), bounding);
-            return new InitPlan.Seccomp(profile.flags(), compiler.compile(profile));
+            return new SeccompFilter(profile, new InitPlan.Seccomp(profile.flags(), compiler.compile(profile)));
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(choice.field() + ": " + e.getMessage(), e);
         }

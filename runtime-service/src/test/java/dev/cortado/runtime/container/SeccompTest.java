@@ -148,6 +148,8 @@ class SeccompTest {
         assertDenied(id, "mkdir", "/tmp/x");
         assertAllowed(id, "sh", "-c", "echo ok > /tmp/file && cat /tmp/file && rm /tmp/file");
         assertEquals("Seccomp:2", seccompMode(id, "1"));
+        assertEquals("SCMP_ACT_ALLOW", pods.info(id).at("/runtimeSpec/linux/seccomp/defaultAction").asText());
+        assertEquals("mkdirat", pods.info(id).at("/runtimeSpec/linux/seccomp/syscalls/0/names/1").asText());
     }
 
     @Test
@@ -158,6 +160,7 @@ class SeccompTest {
         String id = run(pod, "main", sysAdmin, "true");
         assertEquals("Seccomp:0", seccompMode(id, "1"));
         assertEquals("Seccomp:0", seccompMode(id, "self"));
+        assertTrue(pods.info(id).at("/runtimeSpec/linux/seccomp").isMissingNode(), "no seccomp in config.json");
         assertAllowed(id, "unshare", "-m", "true");
         assertAllowed(id, "unshare", "-U", "true");
     }

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cortado.cri.v1.LinuxContainerSecurityContext;
 import dev.cortado.cri.v1.SecurityProfile;
 import dev.cortado.shim.plan.InitPlan;
@@ -35,8 +36,8 @@ class ContainerSeccompTest {
         return LinuxContainerSecurityContext.newBuilder().setSeccompProfilePath(path).build();
     }
 
-    private static ClassicBpf filter(Optional<InitPlan.Seccomp> seccomp) {
-        return new ClassicBpf(seccomp.orElseThrow(() -> new AssertionError("no filter")).filter());
+    private static ClassicBpf filter(Optional<SeccompFilter> seccomp) {
+        return new ClassicBpf(seccomp.orElseThrow(() -> new AssertionError("no filter")).plan().filter());
     }
 
     @Test
@@ -74,12 +75,30 @@ class ContainerSeccompTest {
                 """);
         for (LinuxContainerSecurityContext security : new LinuxContainerSecurityContext[] {
                 structured(SecurityProfile.ProfileType.Localhost, profile.toString()), path("localhost/" + profile)}) {
-            InitPlan.Seccomp plan = seccomp.forContainer(security, 0).orElseThrow();
+            InitPlan.Seccomp plan = seccomp.forContainer(security, 0).orElseThrow().plan();
             assertEquals(4, plan.flags());
             ClassicBpf filter = new ClassicBpf(plan.filter());
             assertEquals(EPERM, filter.run(ClassicBpf.AUDIT_ARCH_X86_64, MKDIR));
             assertEquals(ALLOW, filter.run(ClassicBpf.AUDIT_ARCH_X86_64, UNSHARE));
         }
+    }
+
+    @Test
+    void theProfileWrittenToConfigJsonReadsBackAsTheSameProfile() {
+        SeccompProfile runtimeDefault = RuntimeDefaultProfile.load().forCapabilities(0);
+        ObjectNode json = OciSeccompJson.render(runtimeDefault);
+        assertEquals("SCMP_ACT_ERRNO", json.get("defaultAction").asText());
+        assertEquals(1, json.get("defaultErrnoRet").asInt());
+        assertEquals(runtimeDefault, new LocalhostProfile(new KernelVersion(6, 18)).parse(json, 0));
+        SeccompProfile wide = new SeccompProfile(new SeccompAction(SeccompAction.Kind.TRACE, 7),
+                java.util.Set.of(SeccompArch.X86_64), java.util.List.of(new SyscallRule(java.util.List.of("ioctl"),
+                        SeccompAction.KILL_PROCESS, java.util.List.of(new ArgCondition(1, CompareOp.MASKED_EQ,
+                                0xffff_0000_0000_0000L, 0x8000_0000_0000_0000L)))), 3);
+        ObjectNode wideJson = OciSeccompJson.render(wide);
+        assertEquals("18446462598732840960", wideJson.at("/syscalls/0/args/0/value").asText());
+        assertEquals(java.util.List.of("SECCOMP_FILTER_FLAG_TSYNC", "SECCOMP_FILTER_FLAG_LOG"),
+                java.util.List.of(wideJson.at("/flags/0").asText(), wideJson.at("/flags/1").asText()));
+        assertEquals(wide, new LocalhostProfile(new KernelVersion(6, 18)).parse(wideJson, 0));
     }
 
     @Test
