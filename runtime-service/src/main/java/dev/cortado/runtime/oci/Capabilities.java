@@ -56,6 +56,20 @@ public final class Capabilities {
      * @param lastCapability the kernel's cap_last_cap
      */
     public static InitPlan.Capabilities forContainer(Capability request, long uid, int lastCapability) {
+        return forContainer(request, uid, lastCapability, false);
+    }
+
+    /**
+     * As {@link #forContainer(Capability, long, int)}; a privileged container starts from every
+     * capability the kernel knows and ignores add and drop, as containerd does (its ambient list
+     * still counts).
+     */
+    public static InitPlan.Capabilities forContainer(Capability request, long uid, int lastCapability,
+                                                     boolean privileged) {
+        if (privileged) {
+            return sets(all(lastCapability), parse(request.getAddAmbientCapabilitiesList(),
+                    "add_ambient_capabilities"), uid);
+        }
         long caps = mask(CONTAINERD_DEFAULT);
         if (containsAll(request.getAddCapabilitiesList())) {
             caps = all(lastCapability);
@@ -65,7 +79,10 @@ public final class Capabilities {
         }
         caps |= parse(request.getAddCapabilitiesList(), "add_capabilities");
         caps &= ~parse(request.getDropCapabilitiesList(), "drop_capabilities");
-        long ambient = parse(request.getAddAmbientCapabilitiesList(), "add_ambient_capabilities");
+        return sets(caps, parse(request.getAddAmbientCapabilitiesList(), "add_ambient_capabilities"), uid);
+    }
+
+    private static InitPlan.Capabilities sets(long caps, long ambient, long uid) {
         long bounding = caps | ambient;
         long active = uid == 0 ? bounding : ambient;
         return new InitPlan.Capabilities(bounding, active, ambient, active, ambient);
