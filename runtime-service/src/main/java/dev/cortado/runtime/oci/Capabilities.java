@@ -56,23 +56,23 @@ public final class Capabilities {
      * @param lastCapability the kernel's cap_last_cap
      */
     public static InitPlan.Capabilities forContainer(Capability request, long uid, int lastCapability) {
-        return forContainer(request, uid, lastCapability, false);
+        return forContainerWithin(request, uid, all(lastCapability), false);
     }
 
     /**
-     * As {@link #forContainer(Capability, long, int)}; a privileged container starts from every
-     * capability the kernel knows and ignores add and drop, as containerd does (its ambient list
-     * still counts).
+     * As {@link #forContainer(Capability, long, int)} with "ALL" meaning {@code available} (every
+     * capability the kernel knows and the daemon holds); a privileged container starts from all of
+     * them and ignores add and drop, as containerd does (its ambient list still counts).
      */
-    public static InitPlan.Capabilities forContainer(Capability request, long uid, int lastCapability,
-                                                     boolean privileged) {
+    public static InitPlan.Capabilities forContainerWithin(Capability request, long uid, long available,
+                                                           boolean privileged) {
         if (privileged) {
-            return sets(all(lastCapability), parse(request.getAddAmbientCapabilitiesList(),
+            return sets(available, parse(request.getAddAmbientCapabilitiesList(),
                     "add_ambient_capabilities"), uid);
         }
         long caps = mask(CONTAINERD_DEFAULT);
         if (containsAll(request.getAddCapabilitiesList())) {
-            caps = all(lastCapability);
+            caps = available;
         }
         if (containsAll(request.getDropCapabilitiesList())) {
             caps = 0;

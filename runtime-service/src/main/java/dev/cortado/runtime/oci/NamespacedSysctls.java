@@ -3,8 +3,10 @@ package dev.cortado.runtime.oci;
 import dev.cortado.cri.v1.NamespaceMode;
 import dev.cortado.cri.v1.NamespaceOption;
 import dev.cortado.cri.v1.PodSandboxConfig;
+import dev.cortado.shim.ShimException;
 
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 
 /**
@@ -58,6 +60,22 @@ public final class NamespacedSysctls {
             }
         }
         return checked;
+    }
+
+    /**
+     * The message for a container whose init could not write one of the pod's sysctls because
+     * the kernel refused the value (EINVAL, ERANGE): "linux.sysctls[\"net.ipv4.x\"]: the kernel
+     * refused the value: Invalid argument". Empty for any other failure.
+     */
+    public static Optional<String> kernelRefusal(ShimException failure) {
+        String step = failure.step();
+        String detail = failure.detail();
+        if (step == null || !step.startsWith("sysctl ") || detail == null
+                || !(detail.equals("Invalid argument") || detail.equals("Numerical result out of range"))) {
+            return Optional.empty();
+        }
+        return Optional.of(FIELD + "[\"" + step.substring("sysctl ".length()) + "\"]: the kernel refused the value: "
+                + detail);
     }
 
     private enum Namespace { NET, IPC }

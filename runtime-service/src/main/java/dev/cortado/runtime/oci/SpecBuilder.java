@@ -80,7 +80,14 @@ public final class SpecBuilder {
         List<String> env = environment(config, request.image(), hostname, user);
         String cwd = workingDir(config, request.image());
         InitPlan.Capabilities capabilities =
-                Capabilities.forContainer(security.getCapabilities(), user.uid(), host.lastCapability(), privileged);
+                Capabilities.forContainerWithin(security.getCapabilities(), user.uid(), host.allCapabilities(),
+                        privileged);
+        long withheld = capabilities.bounding() & ~host.daemonBounding();
+        if (withheld != 0) {
+            throw new CriException(Status.Code.FAILED_PRECONDITION, CONTEXT + "capabilities: "
+                    + String.join(", ", Capabilities.names(withheld)) + " is not in the daemon's bounding set on this"
+                    + " node, so no container here can have it");
+        }
         ResourceLimits resources = config.getLinux().hasResources()
                 ? ResourceLimits.from(config.getLinux().getResources()) : ResourceLimits.NONE;
         // lowering oom_score_adj below the daemon's needs CAP_SYS_RESOURCE; clamp instead of failing

@@ -88,6 +88,28 @@ class SecuritySpecTest {
     }
 
     @Test
+    void allMeansWhatTheDaemonHoldsAndAWithheldCapabilityIsRefused() throws IOException {
+        long withoutSysResource = Capabilities.all(40) & ~LinuxCapability.SYS_RESOURCE.bit();
+        HostFacts node = new HostFacts("node-1", 0, 40, Path.of("/proc/self/mountinfo"), withoutSysResource);
+        SpecBuilder builder = new SpecBuilder(node, SecurityModules.NONE);
+        ContainerRequest privileged = pod.request(withSecurity(LinuxContainerSecurityContext.newBuilder()
+                .setPrivileged(true)).build());
+        assertEquals(withoutSysResource, builder.build(new ContainerRequest(privileged.containerId(),
+                privileged.sandboxId(), privileged.config(), privilegedPod(), privileged.image(), privileged.rootfs(),
+                privileged.namespaces(), privileged.podFiles(), privileged.cgroups(), privileged.logPath()))
+                .plan().capabilities().bounding());
+        assertEquals(withoutSysResource, builder.build(pod.request(withSecurity(LinuxContainerSecurityContext
+                .newBuilder().setCapabilities(Capability.newBuilder().addAddCapabilities("ALL"))).build()))
+                .plan().capabilities().effective());
+        CriException withheld = assertThrows(CriException.class, () -> builder.build(pod.request(withSecurity(
+                LinuxContainerSecurityContext.newBuilder().setCapabilities(Capability.newBuilder()
+                        .addAddCapabilities("SYS_RESOURCE"))).build())));
+        assertEquals(Status.Code.FAILED_PRECONDITION, withheld.code());
+        assertTrue(withheld.getMessage().contains("CAP_SYS_RESOURCE is not in the daemon's bounding set"),
+                withheld.getMessage());
+    }
+
+    @Test
     void privilegedNonRootHasTheFullBoundingSetOnly() throws IOException {
         BuiltSpec built = build(withSecurity(LinuxContainerSecurityContext.newBuilder().setPrivileged(true)
                 .setRunAsUser(dev.cortado.cri.v1.Int64Value.newBuilder().setValue(1000))).build(), privilegedPod());
