@@ -10,7 +10,10 @@ import dev.cortado.cri.v1.ExecSyncResponse;
 import dev.cortado.cri.v1.Int64Value;
 import dev.cortado.cri.v1.LinuxContainerConfig;
 import dev.cortado.cri.v1.LinuxContainerSecurityContext;
+import dev.cortado.cri.v1.LinuxPodSandboxConfig;
+import dev.cortado.cri.v1.LinuxSandboxSecurityContext;
 import dev.cortado.cri.v1.ListContainersRequest;
+import dev.cortado.cri.v1.PodSandboxConfig;
 import dev.cortado.cri.v1.SecurityProfile;
 import dev.cortado.hack.image.TestImage;
 import dev.cortado.hack.image.TestImages;
@@ -213,20 +216,18 @@ class SeccompTest {
 
     @Test
     void aPrivilegedContainerIgnoresTheProfile() {
-        // privileged containers are refused until the security-context work lifts that; then this runs
-        PodFixture.Pod pod = pods.startPod("privileged");
-        ContainerConfig config = PodFixture.container("main", busybox.reference(), "sleep", "1000")
-                .setLinux(LinuxContainerConfig.newBuilder().setSecurityContext(
-                        profile(SecurityProfile.ProfileType.RuntimeDefault, "").setPrivileged(true))).build();
-        String id;
-        try {
-            id = pods.run(pod, config);
-        } catch (io.grpc.StatusRuntimeException e) {
-            org.junit.jupiter.api.Assumptions.assumeTrue(e.getStatus().getCode() != Status.Code.UNIMPLEMENTED,
-                    "privileged containers are not supported on this branch yet");
-            throw e;
-        }
+        PodSandboxConfig base = pods.pod("privileged");
+        PodSandboxConfig privilegedPod = PodSandboxConfig.newBuilder(base)
+                .setLinux(LinuxPodSandboxConfig.newBuilder(base.getLinux()).setSecurityContext(
+                        LinuxSandboxSecurityContext.newBuilder(base.getLinux().getSecurityContext())
+                                .setPrivileged(true)))
+                .build();
+        PodFixture.Pod pod = new PodFixture.Pod(pods.runPod(privilegedPod), privilegedPod);
+        String id = run(pod, "main", profile(SecurityProfile.ProfileType.RuntimeDefault, "").setPrivileged(true),
+                "true");
         assertEquals("Seccomp:0", seccompMode(id, "1"));
+        assertEquals("Seccomp:0", seccompMode(id, "self"));
+        assertAllowed(id, "unshare", "-U", "true");
     }
 
     private void refused(PodFixture.Pod pod, LinuxContainerSecurityContext.Builder security, String... mentions)
