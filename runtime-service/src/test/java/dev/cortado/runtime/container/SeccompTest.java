@@ -156,6 +156,22 @@ class SeccompTest {
     }
 
     @Test
+    void aProfileLongEnoughToNeedFarJumpsLoadsIntoTheKernelAndWorks() throws IOException {
+        StringBuilder rules = new StringBuilder();
+        for (int i = 0; i < 400; i++) {
+            rules.append("{\"names\": [\"ioctl\"], \"action\": \"SCMP_ACT_ERRNO\", \"args\": [{\"index\": 1, ")
+                    .append("\"value\": ").append(0xdead_0000L + i).append(", \"op\": \"SCMP_CMP_EQ\"}]},\n");
+        }
+        Path profile = Files.writeString(harness.dir().resolve("long.json"), "{\"defaultAction\": \"SCMP_ACT_ALLOW\","
+                + " \"syscalls\": [" + rules + "{\"names\": [\"mkdir\", \"mkdirat\"], \"action\": \"SCMP_ACT_ERRNO\"}]}");
+        PodFixture.Pod pod = pods.startPod("long");
+        String id = run(pod, "main", profile(SecurityProfile.ProfileType.Localhost, profile.toString()), "true");
+        assertEquals("Seccomp:2", seccompMode(id, "1"));
+        assertDenied(id, "mkdir", "/tmp/x");
+        assertEquals("ok\n", pods.sh(id, "ls / >/dev/null && echo ok"));
+    }
+
+    @Test
     void unconfinedLoadsNoFilterAndAllowsUnshareWithSysAdmin() {
         PodFixture.Pod pod = pods.startPod("unconfined");
         LinuxContainerSecurityContext.Builder sysAdmin = profile(SecurityProfile.ProfileType.Unconfined, "")
