@@ -121,7 +121,10 @@ public final class FilterCompiler {
             boolean native64 = arches.contains(SeccompArch.X86_64);
             boolean x32 = arches.contains(SeccompArch.X32);
             if (native64 && !x32) {
-                dispatch = asm.branch(BpfAssembler.JMP_JGE_K, SeccompArch.X32_SYSCALL_BIT, badArch, dispatch);
+                // -1 is no call of either ABI (a tracer's skip, or syscall(-1)): it gets the
+                // default action and ENOSYS from the kernel rather than a kill, as with libseccomp
+                int x32Call = asm.branch(BpfAssembler.JMP_JEQ_K, -1, dispatch, badArch);
+                dispatch = asm.branch(BpfAssembler.JMP_JGE_K, SeccompArch.X32_SYSCALL_BIT, x32Call, dispatch);
             } else if (x32 && !native64) {
                 dispatch = asm.branch(BpfAssembler.JMP_JGE_K, SeccompArch.X32_SYSCALL_BIT, dispatch, badArch);
             }

@@ -142,6 +142,8 @@ class FilterCompilerTest {
         assertEquals(ALLOW, filter.run(AUDIT_ARCH_X86_64, 0));
         assertEquals(KILL_PROCESS, filter.run(AUDIT_ARCH_X86_64, nr(SeccompArch.X32, "read")));
         assertEquals(KILL_PROCESS, filter.run(AUDIT_ARCH_I386, nr(SeccompArch.X86, "mkdir")));
+        assertEquals(ALLOW, filter.run(AUDIT_ARCH_X86_64, -1), "-1 is nobody's call: the default action");
+        assertEquals(KILL_PROCESS, filter.run(AUDIT_ARCH_X86_64, -2));
     }
 
     @Test
