@@ -5,6 +5,7 @@ import dev.cortado.cri.v1.SecurityProfile;
 import dev.cortado.shim.plan.InitPlan;
 
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -44,7 +45,7 @@ public final class ContainerSeccomp {
         if (security.getPrivileged()) {
             return Optional.empty();
         }
-        return choose(security).map(choice -> compile(choice, bounding));
+        return choose(security).map(choice -> compile(choice, bounding, security.getNoNewPrivs()));
     }
 
     /** The profile asked for, empty for unconfined. */
@@ -73,10 +74,18 @@ public final class ContainerSeccomp {
         };
     }
 
-    private SeccompFilter compile(Choice choice, long bounding) {
+    private SeccompFilter compile(Choice choice, long bounding, boolean noNewPrivs) {
         try {
             SeccompProfile profile = choice.localhost() == null
                     ? runtimeDefault.forCapabilities(bounding) : localhost.read(choice.localhost(), bounding);
+            List<String> denied = noNewPrivs ? List.of() : InitSyscalls.denied(profile);
+            if (!denied.isEmpty()) {
+                String which = choice.localhost() == null ? "RuntimeDefault" : "the profile " + choice.localhost();
+                throw new IllegalArgumentException(which + " denies " + String.join(", ", denied)
+                        + ", which the container's init still needs after loading it: without no_new_privs the"
+                        + " filter is loaded before the init drops its user and capabilities; allow "
+                        + String.join(", ", InitSyscalls.AFTER_EARLY_LOAD) + ", or set no_new_privs");
+            }
             return new SeccompFilter(profile, new InitPlan.Seccomp(profile.flags(), compiler.compile(profile)));
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(choice.field() + ": " + e.getMessage(), e);

@@ -231,6 +231,21 @@ class SeccompTest {
     }
 
     @Test
+    void aProfileThatWouldStopTheInitsPrivilegeDropIsRefusedUnlessNoNewPrivs() throws IOException {
+        Path tooStrict = Files.writeString(harness.dir().resolve("too-strict.json"), """
+                {"defaultAction": "SCMP_ACT_ALLOW",
+                 "syscalls": [{"names": ["setgroups"], "action": "SCMP_ACT_ERRNO"}]}
+                """);
+        PodFixture.Pod pod = pods.startPod("strict");
+        refused(pod, profile(SecurityProfile.ProfileType.Localhost, tooStrict.toString()),
+                "linux.security_context.seccomp.localhost_ref", "denies setgroups", "no_new_privs");
+        // with no_new_privs the init drops privileges first, and the container's own setgroups fails
+        String id = run(pod, "main", profile(SecurityProfile.ProfileType.Localhost, tooStrict.toString())
+                .setNoNewPrivs(true), "true");
+        assertEquals("Seccomp:2", seccompMode(id, "1"));
+    }
+
+    @Test
     void aPrivilegedContainerIgnoresTheProfile() {
         PodSandboxConfig base = pods.pod("privileged");
         PodSandboxConfig privilegedPod = PodSandboxConfig.newBuilder(base)

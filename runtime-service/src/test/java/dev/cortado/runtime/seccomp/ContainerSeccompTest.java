@@ -117,6 +117,20 @@ class ContainerSeccompTest {
                 path("localhost/" + garbage));
     }
 
+    @Test
+    void withoutNoNewPrivsAProfileMustLetTheInitDropItsPrivileges() throws IOException {
+        Path strict = Files.writeString(dir.resolve("allow-list.json"), """
+                {"defaultAction": "SCMP_ACT_ERRNO", "syscalls": [
+                  {"names": ["read", "write", "prctl", "capset"], "action": "SCMP_ACT_ALLOW"},
+                  {"names": ["setresuid"], "action": "SCMP_ACT_ALLOW", "args": [{"index": 0, "value": 0, "op": "SCMP_CMP_NE"}]}]}
+                """);
+        assertRefused("linux.security_context.seccomp.localhost_ref: the profile " + strict
+                        + " denies setgroups, setresgid, execve, which the container's init still needs",
+                structured(SecurityProfile.ProfileType.Localhost, strict.toString()));
+        assertTrue(seccomp.forContainer(structured(SecurityProfile.ProfileType.Localhost, strict.toString())
+                .toBuilder().setNoNewPrivs(true).build(), 0).isPresent());
+    }
+
     private void assertRefused(String expected, LinuxContainerSecurityContext security) {
         String message = assertThrows(IllegalArgumentException.class, () -> seccomp.forContainer(security, 0))
                 .getMessage();
