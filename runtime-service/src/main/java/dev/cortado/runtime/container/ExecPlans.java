@@ -28,7 +28,7 @@ final class ExecPlans {
         List<Integer> groups = spec.user().additionalGids().stream().map(g -> (int) (long) g).toList();
         return new InitPlan(command, spec.env(), spec.cwd(), null, null, false, false, 0, List.of(joins), List.of(),
                 List.of(), List.of(), List.of(), Map.of(), List.of(), (int) spec.user().uid(),
-                (int) spec.user().gid(), groups, spec.capabilities(), spec.noNewPrivileges(), null, null,
+                (int) spec.user().gid(), groups, spec.capabilities(), spec.noNewPrivileges(), spec.seccompPlan(), null,
                 spec.cgroups().cgroupProcs(), tty, false, false, false, 0);
     }
 }

@@ -56,16 +56,33 @@ public final class Capabilities {
      * @param lastCapability the kernel's cap_last_cap
      */
     public static InitPlan.Capabilities forContainer(Capability request, long uid, int lastCapability) {
+        return forContainerWithin(request, uid, all(lastCapability), false);
+    }
+
+    /**
+     * As {@link #forContainer(Capability, long, int)} with "ALL" meaning {@code available} (every
+     * capability the kernel knows and the daemon holds); a privileged container starts from all of
+     * them and ignores add and drop, as containerd does (its ambient list still counts).
+     */
+    public static InitPlan.Capabilities forContainerWithin(Capability request, long uid, long available,
+                                                           boolean privileged) {
+        if (privileged) {
+            return sets(available, parse(request.getAddAmbientCapabilitiesList(),
+                    "add_ambient_capabilities"), uid);
+        }
         long caps = mask(CONTAINERD_DEFAULT);
         if (containsAll(request.getAddCapabilitiesList())) {
-            caps = all(lastCapability);
+            caps = available;
         }
         if (containsAll(request.getDropCapabilitiesList())) {
             caps = 0;
         }
         caps |= parse(request.getAddCapabilitiesList(), "add_capabilities");
         caps &= ~parse(request.getDropCapabilitiesList(), "drop_capabilities");
-        long ambient = parse(request.getAddAmbientCapabilitiesList(), "add_ambient_capabilities");
+        return sets(caps, parse(request.getAddAmbientCapabilitiesList(), "add_ambient_capabilities"), uid);
+    }
+
+    private static InitPlan.Capabilities sets(long caps, long ambient, long uid) {
         long bounding = caps | ambient;
         long active = uid == 0 ? bounding : ambient;
         return new InitPlan.Capabilities(bounding, active, ambient, active, ambient);

@@ -24,13 +24,18 @@ public final class CgroupMounts {
     }
 
     public static List<InitPlan.MountSpec> plan(CgroupPlacement placement) {
+        return plan(placement, false);
+    }
+
+    /** @param writable the container's cgroup directories stay writable (privileged containers) */
+    public static List<InitPlan.MountSpec> plan(CgroupPlacement placement, boolean writable) {
         String root = DefaultMounts.SYS_FS_CGROUP;
         List<InitPlan.MountSpec> mounts = new ArrayList<>();
         if (placement.directories().isEmpty()) {
             return mounts;
         }
         if (placement.unifiedOnly()) {
-            mounts.add(bind(placement.directories().get(0).hostPath().toString(), root));
+            mounts.add(bind(placement.directories().get(0).hostPath().toString(), root, writable));
             return mounts;
         }
         mounts.add(new InitPlan.MountSpec("tmpfs", root, "tmpfs", HARDENED, "mode=755", 0,
@@ -39,7 +44,7 @@ public final class CgroupMounts {
         List<InitPlan.MountSpec> links = new ArrayList<>();
         for (CgroupPlacement.CgroupDirectory directory : placement.directories()) {
             String name = directory.hierarchy();
-            mounts.add(bind(directory.hostPath().toString(), root + "/" + name));
+            mounts.add(bind(directory.hostPath().toString(), root + "/" + name, writable));
             if (name.contains(",")) {
                 for (String controller : name.split(",")) {
                     if (controller.isEmpty() || names.contains(controller)) {
@@ -56,8 +61,8 @@ public final class CgroupMounts {
         return mounts;
     }
 
-    private static InitPlan.MountSpec bind(String source, String target) {
-        return new InitPlan.MountSpec(source, target, "bind", BIND_READONLY, "",
+    private static InitPlan.MountSpec bind(String source, String target, boolean writable) {
+        return new InitPlan.MountSpec(source, target, "bind", writable ? MountFlag.BIND | HARDENED : BIND_READONLY, "",
                 MountFlag.PRIVATE | MountFlag.REC, InitPlan.MountSpec.DIRECTORY);
     }
 }

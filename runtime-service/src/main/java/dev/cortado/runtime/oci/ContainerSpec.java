@@ -1,5 +1,6 @@
 package dev.cortado.runtime.oci;
 
+import dev.cortado.runtime.seccomp.SeccompFilter;
 import dev.cortado.shim.plan.InitPlan;
 
 import java.util.ArrayList;
@@ -19,6 +20,11 @@ import java.util.TreeMap;
  * @param hostname        set only when the container has a UTS namespace of its own
  * @param rootPropagation MS_REC with MS_PRIVATE, MS_SLAVE or MS_SHARED for "/"
  * @param deviceRules     config.json's device-cgroup rules
+ * @param privileged      the security context's privileged: every capability and host device, no
+ *                        masked paths, /sys and cgroups writable, and no seccomp filter (the
+ *                        seccomp work reads this to skip its profile)
+ * @param sysctls         the pod's namespaced sysctls, dotted keys, written by the init
+ * @param seccomp         the seccomp policy of the init and every exec, or null for none
  */
 public record ContainerSpec(List<String> args, List<String> env, String cwd, boolean tty, boolean stdin,
                             boolean stdinOnce, ResolvedUser user, InitPlan.Capabilities capabilities,
@@ -26,7 +32,9 @@ public record ContainerSpec(List<String> args, List<String> env, String cwd, boo
                             String hostname, List<OciMount> mounts, List<InitPlan.MountSpec> planMounts,
                             List<InitPlan.DeviceNode> devices, List<String> maskedPaths, List<String> readonlyPaths,
                             PodNamespaces namespaces, CgroupPlacement cgroups, long rootPropagation,
-                            ResourceLimits resources, List<DeviceRule> deviceRules, Map<String, String> annotations) {
+                            ResourceLimits resources, List<DeviceRule> deviceRules, Map<String, String> annotations,
+                            boolean privileged, Map<String, String> sysctls,
+                            SeccompFilter seccomp) {
 
     public ContainerSpec {
         args = List.copyOf(args);
@@ -38,6 +46,7 @@ public record ContainerSpec(List<String> args, List<String> env, String cwd, boo
         readonlyPaths = List.copyOf(readonlyPaths);
         deviceRules = List.copyOf(deviceRules);
         annotations = Collections.unmodifiableMap(new TreeMap<>(annotations));
+        sysctls = Collections.unmodifiableMap(new TreeMap<>(sysctls));
     }
 
     public InitPlan toInitPlan() {
@@ -49,9 +58,14 @@ public record ContainerSpec(List<String> args, List<String> env, String cwd, boo
         fresh |= namespace(namespaces.pid(), InitPlan.CLONE_NEWPID, joins);
         List<Integer> groups = user.additionalGids().stream().map(g -> (int) (long) g).toList();
         return new InitPlan(args, env, cwd, hostname, rootfs, readonlyRootfs, false, fresh, joins, planMounts,
-                maskedPaths, readonlyPaths, devices, Map.of(), List.of(), (int) user.uid(), (int) user.gid(), groups,
-                capabilities, noNewPrivileges, null, oomScoreAdj, cgroups.cgroupProcs(), tty, stdin, stdinOnce,
+                maskedPaths, readonlyPaths, devices, sysctls, List.of(), (int) user.uid(), (int) user.gid(), groups,
+                capabilities, noNewPrivileges, seccompPlan(), oomScoreAdj, cgroups.cgroupProcs(), tty, stdin, stdinOnce,
                 false, 0);
+    }
+
+    /** The compiled filter for an init plan, or null. */
+    public InitPlan.Seccomp seccompPlan() {
+        return seccomp == null ? null : seccomp.plan();
     }
 
     private static int namespace(NamespaceSetting setting, int type, List<InitPlan.NamespaceJoin> joins) {

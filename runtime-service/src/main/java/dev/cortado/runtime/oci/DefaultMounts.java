@@ -36,6 +36,18 @@ public final class DefaultMounts {
         return MOUNTS;
     }
 
+    /** The same with /sys and the cgroup filesystem writable, as a privileged container has them. */
+    public static List<OciMount> privilegedBase() {
+        return MOUNTS.stream().map(m -> m.destination().equals("/sys") ? writable(m) : m).toList();
+    }
+
+    public static final OciMount CGROUP_WRITABLE = writable(CGROUP);
+
+    private static OciMount writable(OciMount mount) {
+        return new OciMount(mount.destination(), mount.type(), mount.source(),
+                mount.options().stream().map(o -> o.equals("ro") ? "rw" : o).toList());
+    }
+
     /** Whether a CRI mount at one of {@code destinations} takes this default's place. */
     public static boolean overridden(String destination, Set<String> destinations) {
         return destinations.contains(destination)

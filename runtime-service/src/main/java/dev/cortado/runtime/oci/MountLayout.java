@@ -25,19 +25,25 @@ public record MountLayout(List<OciMount> mounts, List<InitPlan.MountSpec> planMo
 
     public static MountLayout of(ResolvedMounts binds, CgroupPlacement cgroups,
                                  List<DeviceResolver.ContainerDevice> requestedDevices) {
+        return of(binds, cgroups, requestedDevices, false);
+    }
+
+    /** @param privileged /sys and the container's cgroups writable */
+    public static MountLayout of(ResolvedMounts binds, CgroupPlacement cgroups,
+                                 List<DeviceResolver.ContainerDevice> requestedDevices, boolean privileged) {
         List<OciMount> mounts = new ArrayList<>();
         List<InitPlan.MountSpec> plan = new ArrayList<>();
         plan.add(new InitPlan.MountSpec("", "/", "", 0, "", binds.rootPropagation(),
                 InitPlan.MountSpec.ROOT_PROPAGATION));
-        for (OciMount m : DefaultMounts.base()) {
+        for (OciMount m : privileged ? DefaultMounts.privilegedBase() : DefaultMounts.base()) {
             if (!DefaultMounts.overridden(m.destination(), binds.destinations())) {
                 mounts.add(m);
                 plan.add(m.toPlan(InitPlan.MountSpec.DIRECTORY));
             }
         }
         if (!binds.destinations().contains(DefaultMounts.SYS_FS_CGROUP)) {
-            mounts.add(DefaultMounts.CGROUP);
-            plan.addAll(CgroupMounts.plan(cgroups));
+            mounts.add(privileged ? DefaultMounts.CGROUP_WRITABLE : DefaultMounts.CGROUP);
+            plan.addAll(CgroupMounts.plan(cgroups, privileged));
         }
         for (BindMount bind : binds.binds()) {
             mounts.add(bind.mount());

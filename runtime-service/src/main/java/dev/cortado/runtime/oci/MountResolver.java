@@ -1,6 +1,7 @@
 package dev.cortado.runtime.oci;
 
 import dev.cortado.cri.v1.Mount;
+import dev.cortado.cri.v1.MountPropagation;
 import dev.cortado.rpc.CriException;
 import dev.cortado.shim.plan.InitPlan;
 import io.grpc.Status;
@@ -62,7 +63,7 @@ public final class MountResolver {
                 default -> throw InvalidField.of(field + ".propagation",
                         "unknown propagation " + mount.getPropagationValue());
             };
-            binds.add(bind(source, destination, propagation, mount.getReadonly()));
+            binds.add(bind(source, destination, propagation, mount.getReadonly(), mount.getRecursiveReadOnly()));
         }
         addPodFile(binds, destinations, podFiles.hosts(), "/etc/hosts", readonlyRootfs);
         addPodFile(binds, destinations, podFiles.hostname(), "/etc/hostname", readonlyRootfs);
@@ -85,8 +86,11 @@ public final class MountResolver {
             if (!mount.getReadonly()) {
                 throw InvalidField.of(field + ".recursive_read_only", "needs readonly as well");
             }
-            throw new CriException(Status.Code.UNIMPLEMENTED,
-                    field + ".recursive_read_only: recursive read-only mounts are not supported by this runtime");
+            // a submount propagated in later would arrive writable, so the CRI allows private only
+            if (mount.getPropagation() != MountPropagation.PROPAGATION_PRIVATE) {
+                throw InvalidField.of(field + ".recursive_read_only", "needs propagation PROPAGATION_PRIVATE, not "
+                        + mount.getPropagation());
+            }
         }
     }
 
@@ -109,10 +113,12 @@ public final class MountResolver {
         return path.toRealPath();
     }
 
-    private static BindMount bind(Path source, String destination, String propagation, boolean readonly) {
+    private static BindMount bind(Path source, String destination, String propagation, boolean readonly,
+                                  boolean recursiveReadonly) {
         int kind = Files.isDirectory(source) ? InitPlan.MountSpec.DIRECTORY : InitPlan.MountSpec.FILE;
+        String access = recursiveReadonly ? "rro" : readonly ? "ro" : "rw";
         return new BindMount(new OciMount(destination, "bind", source.toString(),
-                List.of("rbind", propagation, readonly ? "ro" : "rw")), kind);
+                List.of("rbind", propagation, access)), kind);
     }
 
     private static void addPodFile(List<BindMount> binds, Set<String> destinations, Path file, String destination,
@@ -124,7 +130,7 @@ public final class MountResolver {
             throw new IllegalStateException("the pod's " + destination + " source " + file + " is missing");
         }
         destinations.add(destination);
-        binds.add(bind(file.toRealPath(), destination, "rprivate", readonly));
+        binds.add(bind(file.toRealPath(), destination, "rprivate", readonly, false));
     }
 
     private void requireShared(Path source, String field) throws IOException {

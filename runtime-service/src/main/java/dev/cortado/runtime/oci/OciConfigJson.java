@@ -3,6 +3,7 @@ package dev.cortado.runtime.oci;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.cortado.runtime.seccomp.OciSeccompJson;
 import dev.cortado.shim.plan.InitPlan;
 
 import java.util.List;
@@ -92,6 +93,9 @@ public final class OciConfigJson {
         strings(linux.putArray("maskedPaths"), spec.maskedPaths());
         strings(linux.putArray("readonlyPaths"), spec.readonlyPaths());
         linux.put("rootfsPropagation", MountOptions.propagationName(spec.rootPropagation()));
+        if (spec.seccomp() != null) {
+            linux.set("seccomp", OciSeccompJson.render(spec.seccomp().profile()));
+        }
         return linux;
     }
 

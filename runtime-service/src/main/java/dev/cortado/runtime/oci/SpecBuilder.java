@@ -6,12 +6,17 @@ import dev.cortado.cri.v1.LinuxContainerSecurityContext;
 import dev.cortado.cri.v1.NamespaceMode;
 import dev.cortado.image.manifest.ExecutionConfig;
 import dev.cortado.rpc.CriException;
+import dev.cortado.runtime.seccomp.ContainerSeccomp;
+import dev.cortado.runtime.seccomp.SeccompFilter;
 import dev.cortado.shim.plan.InitPlan;
 import io.grpc.Status;
 
 import java.io.IOException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.logging.Logger;
 
 /**
  * Decides how a container runs from its CRI config, its pod, its image and the node, and writes
@@ -23,19 +28,29 @@ import java.util.List;
  * that is not set up for a mount's propagation with FAILED_PRECONDITION (both
  * {@link CriException}s).
  *
- * <p>Seams for the security-and-resources work: privileged containers are refused here;
- * seccomp and AppArmor profiles are not read yet (no filter is loaded); sysctls and rlimits are
- * empty; {@link ResourceLimits} is checked here and written to config.json; the container
- * manager writes it into the cgroups (dev.cortado.runtime.resources).
+ * <p>Rlimits are empty; {@link ResourceLimits} is checked here and written to config.json, and the
+ * container manager writes it into the cgroups (dev.cortado.runtime.resources). AppArmor and
+ * SELinux: see {@link SecurityModuleRequest}; seccomp: see {@link ContainerSeccomp}.
  */
 public final class SpecBuilder {
 
     private static final String CONTEXT = UserRequest.CONTEXT;
 
+    /** Where a privileged container's devices come from. */
+    private static final Path HOST_DEV = Path.of("/dev");
+    private static final Logger LOG = Logger.getLogger(SpecBuilder.class.getName());
+
     private final HostFacts host;
+    private final ContainerSeccomp seccomp = ContainerSeccomp.standard();
+    private final SecurityModules securityModules;
 
     public SpecBuilder(HostFacts host) {
+        this(host, SecurityModules.detect());
+    }
+
+    public SpecBuilder(HostFacts host, SecurityModules securityModules) {
         this.host = host;
+        this.securityModules = securityModules;
     }
 
     public BuiltSpec build(ContainerRequest request) throws IOException {
@@ -47,6 +62,18 @@ public final class SpecBuilder {
         ContainerConfig config = request.config();
         LinuxContainerSecurityContext security = config.getLinux().getSecurityContext();
         refuseUnsupported(config, security);
+        boolean privileged = security.getPrivileged();
+        if (privileged && !request.sandboxConfig().getLinux().getSecurityContext().getPrivileged()) {
+            // the kubelet marks the pod privileged when any of its containers is; containerd refuses the rest too
+            throw InvalidField.of(CONTEXT + "privileged", "a privileged container needs a privileged pod, and pod "
+                    + request.sandboxId() + " was not created with linux.security_context.privileged");
+        }
+        if (SecurityModuleRequest.check(security, securityModules)) {
+            LOG.fine(() -> "container " + request.containerId() + ": SELinux options "
+                    + security.getSelinuxOptions().toString().replace('\n', ' ') + " accepted but not applied ("
+                    + (securityModules.seLinux() ? "cortado sets no SELinux labels" : "SELinux is not enabled") + ")");
+        }
+        Map<String, String> sysctls = NamespacedSysctls.of(request.sandboxConfig());
 
         List<String> args = CommandLine.resolve(config.getCommandList(), config.getArgsList(), request.image());
         ResolvedUser user = new UserResolver(new RootfsPath(request.rootfs()))
@@ -56,7 +83,15 @@ public final class SpecBuilder {
         List<String> env = environment(config, request.image(), hostname, user);
         String cwd = workingDir(config, request.image());
         InitPlan.Capabilities capabilities =
-                Capabilities.forContainer(security.getCapabilities(), user.uid(), host.lastCapability());
+                Capabilities.forContainerWithin(security.getCapabilities(), user.uid(), host.allCapabilities(),
+                        privileged);
+        long withheld = capabilities.bounding() & ~host.daemonBounding();
+        if (withheld != 0) {
+            throw new CriException(Status.Code.FAILED_PRECONDITION, CONTEXT + "capabilities: "
+                    + String.join(", ", Capabilities.names(withheld)) + " is not in the daemon's bounding set on this"
+                    + " node, so no container here can have it");
+        }
+        SeccompFilter filter = seccomp.forContainer(security, capabilities.bounding()).orElse(null);
         ResourceLimits resources = config.getLinux().hasResources()
                 ? ResourceLimits.from(config.getLinux().getResources()) : ResourceLimits.NONE;
         // lowering oom_score_adj below the daemon's needs CAP_SYS_RESOURCE; clamp instead of failing
@@ -65,28 +100,33 @@ public final class SpecBuilder {
         ResolvedMounts binds = new MountResolver(host.mountInfo())
                 .resolve(config.getMountsList(), request.podFiles(), security.getReadonlyRootfs());
         List<DeviceResolver.ContainerDevice> devices = DeviceResolver.resolve(config.getDevicesList());
-        MountLayout layout = MountLayout.of(binds, request.cgroups(), devices);
-        List<DeviceRule> rules = new ArrayList<>(DefaultDevices.cgroupRules());
-        devices.forEach(d -> rules.add(d.rule()));
+        List<DeviceRule> rules = new ArrayList<>();
+        if (privileged && !binds.destinations().contains(DefaultMounts.DEV)) {
+            devices = PrivilegedDevices.withHostDevices(HostDevices.list(HOST_DEV), devices);
+        }
+        if (privileged) {
+            rules.add(new DeviceRule(true, "a", -1, -1, "rwm"));
+        } else {
+            rules.addAll(DefaultDevices.cgroupRules());
+            devices.forEach(d -> rules.add(d.rule()));
+        }
+        MountLayout layout = MountLayout.of(binds, request.cgroups(), devices, privileged);
 
-        List<String> masked = MaskedPaths.choose(security.getMaskedPathsList(), MaskedPaths.DEFAULT_MASKED,
-                CONTEXT + "masked_paths");
-        List<String> readonly = MaskedPaths.choose(security.getReadonlyPathsList(), MaskedPaths.DEFAULT_READONLY,
-                CONTEXT + "readonly_paths");
+        // the kubelet sends the lists it wants (empty for procMount Unmasked); a privileged container has none
+        List<String> masked = privileged ? List.of() : MaskedPaths.choose(security.getMaskedPathsList(),
+                MaskedPaths.DEFAULT_MASKED, CONTEXT + "masked_paths");
+        List<String> readonly = privileged ? List.of() : MaskedPaths.choose(security.getReadonlyPathsList(),
+                MaskedPaths.DEFAULT_READONLY, CONTEXT + "readonly_paths");
         String ownHostname = request.namespaces().uts().sharing() == NamespaceSetting.Sharing.NEW ? hostname : null;
 
         return new ContainerSpec(args, env, cwd, config.getTty(), config.getStdin(), config.getStdinOnce(), user,
                 capabilities, security.getNoNewPrivs(), oomScoreAdj, request.rootfs().toString(),
                 security.getReadonlyRootfs(), ownHostname, layout.mounts(), layout.planMounts(), layout.devices(),
                 masked, readonly, request.namespaces(), request.cgroups(), binds.rootPropagation(), resources, rules,
-                CriAnnotations.of(request));
+                CriAnnotations.of(request), privileged, sysctls, filter);
     }
 
     private static void refuseUnsupported(ContainerConfig config, LinuxContainerSecurityContext security) {
-        if (security.getPrivileged()) {
-            throw new CriException(Status.Code.UNIMPLEMENTED,
-                    CONTEXT + "privileged: privileged containers are not supported yet");
-        }
         if (security.getNamespaceOptions().hasUsernsOptions()
                 && security.getNamespaceOptions().getUsernsOptions().getMode() != NamespaceMode.NODE) {
             throw new CriException(Status.Code.UNIMPLEMENTED,

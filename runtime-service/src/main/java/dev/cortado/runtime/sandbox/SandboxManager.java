@@ -17,6 +17,7 @@ import dev.cortado.runtime.namespace.PinnedNamespaces;
 import dev.cortado.runtime.oci.ResourceLimits;
 import dev.cortado.runtime.resources.CgroupWriter;
 import dev.cortado.runtime.resources.PodLimits;
+import dev.cortado.runtime.oci.NamespacedSysctls;
 import dev.cortado.runtime.state.Ids;
 import dev.cortado.runtime.state.RecordStore;
 import io.grpc.Status;
@@ -162,6 +163,11 @@ public final class SandboxManager {
         if (options.getPid() == NamespaceMode.TARGET) {
             throw CriException.invalid("config.linux.security_context.namespace_options.pid: TARGET is for"
                     + " containers, not pods");
+        }
+        try {
+            NamespacedSysctls.of(config);
+        } catch (IllegalArgumentException e) {
+            throw CriException.invalid("config." + e.getMessage());
         }
         String hostname = config.getHostname();
         if (hostname.length() > 64) {

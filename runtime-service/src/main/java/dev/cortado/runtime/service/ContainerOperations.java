@@ -14,6 +14,7 @@ import dev.cortado.runtime.container.ContainerLifecycle;
 import dev.cortado.runtime.container.ContainerManager;
 import dev.cortado.shim.ExecResult;
 import dev.cortado.shim.ShimGoneException;
+import dev.cortado.runtime.oci.NamespacedSysctls;
 import dev.cortado.shim.ShimException;
 import io.grpc.Status;
 import java.io.IOException;
@@ -37,7 +38,12 @@ final class ContainerOperations {
         if (!request.hasConfig()) {
             throw CriException.invalid("config is required");
         }
-        return containers.create(request.getPodSandboxId(), request.getConfig(), request.getSandboxConfig()).id();
+        try {
+            return containers.create(request.getPodSandboxId(), request.getConfig(), request.getSandboxConfig()).id();
+        } catch (ShimException failed) {
+            // a sysctl value only the kernel can judge is still the request's fault, not the node's
+            throw NamespacedSysctls.kernelRefusal(failed).map(CriException::invalid).orElseThrow(() -> failed);
+        }
     }
 
     void start(String id) throws IOException {

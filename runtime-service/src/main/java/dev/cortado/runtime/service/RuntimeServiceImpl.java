@@ -63,6 +63,7 @@ import dev.cortado.cri.v1.UpdateRuntimeConfigResponse;
 import dev.cortado.cri.v1.VersionRequest;
 import dev.cortado.cri.v1.VersionResponse;
 import dev.cortado.rpc.Rpc;
+import dev.cortado.runtime.oci.SecurityModules;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.logging.Logger;
 
@@ -326,12 +327,13 @@ public final class RuntimeServiceImpl extends RuntimeServiceGrpc.RuntimeServiceI
                     .addRuntimeHandlers(RuntimeHandler.newBuilder()
                             .setName("")
                             .setFeatures(RuntimeHandlerFeatures.newBuilder()
-                                    .setRecursiveReadOnlyMounts(false)
+                                    .setRecursiveReadOnlyMounts(true)
                                     .setUserNamespaces(false)))
-                    .setFeatures(RuntimeFeatures.newBuilder().setSupplementalGroupsPolicy(false));
+                    .setFeatures(RuntimeFeatures.newBuilder().setSupplementalGroupsPolicy(true));
             if (request.getVerbose()) {
                 answer.putInfo("podCIDR", podCidr.get());
                 answer.putInfo("config", readiness.describeConfig());
+                answer.putInfo("securityModules", SecurityModules.detect().describe());
             }
             return answer.build();
         });

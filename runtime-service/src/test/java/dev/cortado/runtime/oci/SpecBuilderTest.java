@@ -6,9 +6,7 @@ import dev.cortado.cri.v1.ContainerConfig;
 import dev.cortado.cri.v1.LinuxContainerResources;
 import dev.cortado.cri.v1.LinuxContainerSecurityContext;
 import dev.cortado.cri.v1.Mount;
-import dev.cortado.rpc.CriException;
 import dev.cortado.shim.plan.InitPlan;
-import io.grpc.Status;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -184,10 +182,9 @@ class SpecBuilderTest {
                 pod.config().setLinux(pod.config().getLinux().toBuilder().setSecurityContext(
                         LinuxContainerSecurityContext.newBuilder().setRunAsUsername("nobody2"))));
         assertRefused("working_dir: \"srv\" is not an absolute path", pod.config().setWorkingDir("srv"));
-        CriException privileged = assertThrows(CriException.class, () -> new SpecBuilder(PodFixture.hostFacts(0))
-                .build(pod.request(pod.config().setLinux(pod.config().getLinux().toBuilder().setSecurityContext(
-                        LinuxContainerSecurityContext.newBuilder().setPrivileged(true))).build())));
-        assertEquals(Status.Code.UNIMPLEMENTED, privileged.code());
+        assertRefused("linux.security_context.privileged: a privileged container needs a privileged pod, and pod p1"
+                + " was not created with linux.security_context.privileged", pod.config().setLinux(pod.config()
+                .getLinux().toBuilder().setSecurityContext(LinuxContainerSecurityContext.newBuilder().setPrivileged(true))));
     }
 
     private void assertRefused(String message, ContainerConfig.Builder config) {
