@@ -29,11 +29,16 @@ public final class CommandLine {
               --log-level <level>    error, warn, info or debug (default info)
               --max-concurrent-downloads <n>
                                      layers downloaded and unpacked at once (default 3)
+              --cni-conf-dir <dir>   CNI network configuration (default /etc/cni/net.d; first file in
+                                     lexical order of *.conf, *.conflist, *.json)
+              --cni-bin-dir <dirs>   CNI plugin directories, ':'-separated, searched in order
+                                     (default /opt/cni/bin:/usr/lib/cni)
               --version              print the version and exit
               -h, --help             print this help and exit
 
             Configuration file keys (all optional):
               root, state, socket, log_level, max_concurrent_downloads
+              [cni] conf_dir = "/etc/cni/net.d", bin_dirs = ["/opt/cni/bin", "/usr/lib/cni"]
               [registry] insecure = ["host:port", ...]     plain HTTP / unverified TLS allowed
               [registry.mirrors."docker.io"] endpoint = ["http://127.0.0.1:5000", ...]
               [registry.configs."host".auth] username, password, auth, identitytoken
@@ -43,7 +48,7 @@ public final class CommandLine {
             """;
 
     private static final List<String> VALUED = List.of("--config", "--root", "--state", "--socket", "--log-level",
-            "--max-concurrent-downloads");
+            "--max-concurrent-downloads", "--cni-conf-dir", "--cni-bin-dir");
 
     /** What the command line asks for: run with a configuration, or print help or the version. */
     public record Parsed(DaemonConfig config, boolean help, boolean version) {
@@ -119,7 +124,25 @@ public final class CommandLine {
                 throw new ConfigException("--max-concurrent-downloads must be a whole number from 1 to 64");
             }
         }
-        return new DaemonConfig(root, state, socket, level, downloads, config.registries());
+        return new DaemonConfig(root, state, socket, level, downloads, config.registries(), cni(flags, config.cni()));
+    }
+
+    private static DaemonConfig.CniSettings cni(Map<String, String> flags, DaemonConfig.CniSettings base)
+            throws ConfigException {
+        Path confDir = absolute(flags, "--cni-conf-dir", base.confDir());
+        List<Path> binDirs = base.binDirs();
+        String dirs = flags.get("--cni-bin-dir");
+        if (dirs != null) {
+            binDirs = new java.util.ArrayList<>();
+            for (String dir : dirs.split(":")) {
+                if (dir.isEmpty() || !Path.of(dir).isAbsolute()) {
+                    throw new ConfigException("--cni-bin-dir must be ':'-separated absolute paths, not \"" + dirs
+                            + "\"");
+                }
+                binDirs.add(Path.of(dir));
+            }
+        }
+        return new DaemonConfig.CniSettings(confDir, binDirs);
     }
 
     private static Path absolute(Map<String, String> flags, String flag, Path fallback) throws ConfigException {

@@ -76,11 +76,13 @@ public final class RuntimeServiceImpl extends RuntimeServiceGrpc.RuntimeServiceI
     private final PodOperations pods;
     private final ContainerOperations containers;
     private final AtomicReference<String> podCidr = new AtomicReference<>("");
+    private final SandboxManager sandboxes;
 
     public RuntimeServiceImpl(String runtimeVersion, RuntimeReadiness readiness, SandboxManager sandboxes,
                               ContainerManager containerManager, ContainerLifecycle lifecycle) {
         this.runtimeVersion = runtimeVersion;
         this.readiness = readiness;
+        this.sandboxes = sandboxes;
         this.pods = new PodOperations(sandboxes, containerManager, lifecycle);
         this.containers = new ContainerOperations(containerManager, lifecycle);
     }
@@ -247,6 +249,9 @@ public final class RuntimeServiceImpl extends RuntimeServiceGrpc.RuntimeServiceI
             String cidr = request.getRuntimeConfig().getNetworkConfig().getPodCidr();
             if (!cidr.isEmpty() && !cidr.equals(podCidr.getAndSet(cidr))) {
                 LOG.info("pod CIDR set to " + cidr);
+            }
+            if (!cidr.isEmpty()) {
+                sandboxes.network().podCidr(cidr);
             }
             return UpdateRuntimeConfigResponse.getDefaultInstance();
         });
