@@ -24,7 +24,9 @@ public final class RuntimeReadiness {
         RuntimeCondition.Builder networkReady = RuntimeCondition.newBuilder().setType("NetworkReady")
                 .setStatus(state.ready());
         if (!state.ready()) {
-            networkReady.setReason(state.reason()).setMessage("Network plugin returns error: " + state.message());
+            // the reason the kubelet and containerd use; what exactly is missing goes in the message
+            networkReady.setReason("NetworkPluginNotReady").setMessage("Network plugin returns error: "
+                    + state.message());
         }
         return List.of(
                 RuntimeCondition.newBuilder().setType("RuntimeReady").setStatus(true).build(),
