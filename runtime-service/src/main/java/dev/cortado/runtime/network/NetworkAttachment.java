@@ -18,6 +18,12 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 public record NetworkAttachment(String podId, String netns, String ifName, String args, ObjectNode network,
                                 ObjectNode runtimeConfig, JsonNode result) {
 
+    public NetworkAttachment {
+        if (result != null && (result.isNull() || result.isMissingNode())) {
+            result = null; // a cache written before ADD completed holds "result": null
+        }
+    }
+
     NetworkAttachment withResult(JsonNode finalResult) {
         return new NetworkAttachment(podId, netns, ifName, args, network, runtimeConfig, finalResult);
     }

@@ -149,15 +149,22 @@ public final class PodNetwork {
 
     /** The pod's addresses from its cached result: right after a restart too. */
     public PodAddresses addresses(String podId) {
-        return addresses.computeIfAbsent(podId, id -> {
-            try {
-                NetworkAttachment attachment = cache.load(id);
-                return attachment == null ? PodAddresses.NONE : CniResult.addresses(attachment.result());
-            } catch (IOException e) {
-                LOG.warning(e.getMessage());
-                return PodAddresses.NONE;
+        PodAddresses known = addresses.get(podId);
+        if (known != null) {
+            return known;
+        }
+        try {
+            NetworkAttachment attachment = cache.load(podId);
+            if (attachment == null || attachment.result() == null) {
+                return PodAddresses.NONE; // not remembered: stopped and removed pods would pile up
             }
-        });
+            PodAddresses found = CniResult.addresses(attachment.result());
+            addresses.put(podId, found);
+            return found;
+        } catch (IOException e) {
+            LOG.warning(e.getMessage());
+            return PodAddresses.NONE;
+        }
     }
 
     /** The cached attachment (configuration and result), or null: for verbose status. */

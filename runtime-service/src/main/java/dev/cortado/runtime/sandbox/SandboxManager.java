@@ -224,7 +224,8 @@ public final class SandboxManager {
 
     /** The pod's addresses from its network attachment (none for host-network and stopped pods). */
     public PodAddresses addresses(Sandbox sandbox) {
-        return sandbox.hostNetwork() ? PodAddresses.NONE : network.addresses(sandbox.id());
+        return sandbox.hostNetwork() || !sandbox.record().ready() ? PodAddresses.NONE
+                : network.addresses(sandbox.id());
     }
 
     public PodNetwork network() {

@@ -126,6 +126,21 @@ class CniNetworkTest {
     }
 
     @Test
+    void aDualStackPodReportsItsIpv6AddressAsAdditional() throws IOException {
+        bridge.install("10-dual.conflist", bridge.dualStackConflist());
+        PodSandboxConfig config = NetworkHarness.pod("dual").build();
+        String pod = harness.runPod(config);
+        PodSandboxNetworkStatus network = harness.network(pod);
+        assertTrue(network.getIp().startsWith(bridge.subnetPrefix()), network.toString());
+        assertEquals(1, network.getAdditionalIpsCount(), network.toString());
+        assertTrue(network.getAdditionalIps(0).getIp().startsWith(bridge.ipv6Prefix()), network.toString());
+        String shell = harness.runShell(pod, config, "shell", "exec sleep 1000");
+        assertTrue(harness.sh(shell, "ip -6 addr show eth0").contains(network.getAdditionalIps(0).getIp() + "/64"));
+        harness.stopPod(pod);
+        assertEquals(List.of(), bridge.leftovers(List.of(pod)));
+    }
+
+    @Test
     void aHostPortIsReachableFromTheHostsLoopback() throws Exception {
         int hostPort = freePort();
         PodSandboxConfig config = NetworkHarness.pod("web").addPortMappings(PortMapping.newBuilder()

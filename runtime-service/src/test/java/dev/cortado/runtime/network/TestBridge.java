@@ -63,6 +63,18 @@ final class TestBridge {
                 """.formatted(network, bridge, subnetPrefix, ipamDir, extra);
     }
 
+    /** Bridge with an IPv4 and an IPv6 range: every pod gets one address of each. */
+    String dualStackConflist() {
+        return conflist().replace("[[{\"subnet\": \"" + subnetPrefix + "0/24\"}]]", "[[{\"subnet\": \"" + subnetPrefix
+                + "0/24\"}], [{\"subnet\": \"" + ipv6Prefix() + "/64\"}]]").replace("\"routes\": [{\"dst\": \"0.0.0.0/0\"}]",
+                "\"routes\": [{\"dst\": \"0.0.0.0/0\"}, {\"dst\": \"::/0\"}]");
+    }
+
+    /** This network's IPv6 prefix, e.g. fd00:c0:60:: */
+    String ipv6Prefix() {
+        return "fd00:c0:" + subnetPrefix.split("\\.")[2] + "::";
+    }
+
     /** Makes {@code content} the only configuration, replaced atomically as an operator's tool would. */
     void install(String fileName, String content) throws IOException {
         clearConfig();
@@ -98,9 +110,11 @@ final class TestBridge {
     /** iptables rules (every table) that name one of the pods or this network. */
     List<String> iptablesRules(Collection<String> podIds) {
         List<String> found = new ArrayList<>();
-        for (String line : HostCommand.output("iptables-save").lines().toList()) {
-            if (namesNetwork(line) || podIds.stream().anyMatch(line::contains)) {
-                found.add(line);
+        for (String save : List.of("iptables-save", "ip6tables-save")) {
+            for (String line : HostCommand.output(save).lines().toList()) {
+                if (namesNetwork(line) || podIds.stream().anyMatch(line::contains)) {
+                    found.add(save + ": " + line);
+                }
             }
         }
         return found;
@@ -116,11 +130,11 @@ final class TestBridge {
         Path dir = ipamDir.resolve(network);
         List<String> found = new ArrayList<>();
         if (Files.isDirectory(dir)) {
-            try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, subnetPrefix.replace(".", "\\.") + "*")) {
+            try (DirectoryStream<Path> files = Files.newDirectoryStream(dir)) {
                 files.forEach(f -> found.add(f.getFileName().toString()));
             }
         }
-        found.removeIf(name -> !name.startsWith(subnetPrefix));
+        found.removeIf(name -> !name.startsWith(subnetPrefix) && !name.startsWith(ipv6Prefix()));
         return found;
     }
 
@@ -137,22 +151,28 @@ final class TestBridge {
 
     /** Removes the bridge, its veths and every nat/filter rule of this network, whatever the test left. */
     void sweep() {
+        for (String tool : List.of("iptables", "ip6tables")) {
+            sweep(tool);
+        }
+        HostCommand.run("ip", "link", "del", bridge);
+    }
+
+    private void sweep(String tool) {
         for (String table : List.of("nat", "filter")) {
             List<String> chains = new ArrayList<>();
-            for (String rule : HostCommand.run("iptables", "-t", table, "-S").output().lines().toList()) {
+            for (String rule : HostCommand.run(tool, "-t", table, "-S").output().lines().toList()) {
                 if (rule.startsWith("-A ") && namesNetwork(rule)) {
                     Matcher jump = JUMP.matcher(rule);
                     if (jump.find() && !jump.group(1).startsWith("CNI-HOSTPORT") && !jump.group(1).equals("CNI-FORWARD")) {
                         chains.add(jump.group(1));
                     }
-                    HostCommand.run("sh", "-c", "iptables -t " + table + " -D " + rule.substring(3));
+                    HostCommand.run("sh", "-c", tool + " -t " + table + " -D " + rule.substring(3));
                 }
             }
             for (String chain : chains) {
-                HostCommand.run("iptables", "-t", table, "-F", chain);
-                HostCommand.run("iptables", "-t", table, "-X", chain);
+                HostCommand.run(tool, "-t", table, "-F", chain);
+                HostCommand.run(tool, "-t", table, "-X", chain);
             }
         }
-        HostCommand.run("ip", "link", "del", bridge);
     }
 }
