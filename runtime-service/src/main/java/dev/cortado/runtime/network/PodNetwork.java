@@ -9,6 +9,7 @@ import dev.cortado.cri.v1.PodSandboxMetadata;
 import dev.cortado.rpc.CriException;
 import io.grpc.Status;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -184,7 +185,7 @@ public final class PodNetwork {
         if (runtimeConfig != null) {
             stdin.set("runtimeConfig", runtimeConfig);
         }
-        JsonNode output = executor.run(type, binary, call, stdin.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        JsonNode output = executor.run(type, binary, call, stdin.toString().getBytes(StandardCharsets.UTF_8));
         if (call.command().equals("ADD")) {
             if (output == null || !output.isObject()) {
                 throw new CniPluginException(type, 0, "ADD printed no result", "");
