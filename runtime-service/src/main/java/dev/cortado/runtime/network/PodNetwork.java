@@ -185,7 +185,10 @@ public final class PodNetwork {
         if (runtimeConfig != null) {
             stdin.set("runtimeConfig", runtimeConfig);
         }
+        long begin = System.nanoTime();
         JsonNode output = executor.run(type, binary, call, stdin.toString().getBytes(StandardCharsets.UTF_8));
+        LOG.fine(() -> "plugin " + type + " " + call.command() + " for pod " + call.containerId() + " took "
+                + (System.nanoTime() - begin) / 1_000_000 + " ms");
         if (call.command().equals("ADD")) {
             if (output == null || !output.isObject()) {
                 throw new CniPluginException(type, 0, "ADD printed no result", "");
