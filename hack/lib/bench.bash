@@ -150,6 +150,7 @@ wait_for_socket() {   # wait_for_socket PATH NAME LOG
 }
 
 containerd_config() { # containerd_config DIR HOSTPORT [CRI_TOML]: a private containerd's config on stdout
+    # (CNI from $BENCH_CNI_CONF and $BENCH_CNI_BIN when set, else an empty $DIR/cni)
     local d=$1 hostport=$2 cri=${3:-}
     # Snapshotters this host cannot use are disabled (they only probe and log at start-up).
     cat <<EOT
@@ -165,7 +166,8 @@ disabled_plugins = ["io.containerd.snapshotter.v1.aufs", "io.containerd.snapshot
   path = "$d/opt"
 $cri
 [plugins."io.containerd.grpc.v1.cri".cni]
-  conf_dir = "$d/cni"
+  conf_dir = "${BENCH_CNI_CONF:-$d/cni}"
+  bin_dir = "${BENCH_CNI_BIN:-/opt/cni/bin}"
 
 [plugins."io.containerd.grpc.v1.cri".registry.mirrors."$hostport"]
   endpoint = ["http://$hostport"]

@@ -81,7 +81,7 @@ public final class LifecycleBenchmark {
             Path logRoot = options.logDir() != null ? options.logDir() : TempDirs.create("cortado-bench-logs-");
             try {
                 PodTemplate template = new PodTemplate(runTag(), imageId, options.image(), logRoot,
-                        options.cgroupParent());
+                        options.cgroupParent(), options.podNetwork());
                 List<BenchPod> pods = new ArrayList<>();
                 for (int i = 0; i < options.pods(); i++) {
                     pods.add(new BenchPod(template.pod(i), client, where, options.timeoutSeconds(),

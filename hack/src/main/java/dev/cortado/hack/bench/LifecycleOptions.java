@@ -23,16 +23,18 @@ import java.util.Set;
  * @param settleMillis   the pause between the last container running and reading memory
  * @param timeoutSeconds the deadline of each CRI call, and of waiting for RUNNING
  * @param readySeconds   how long to wait for a just-started daemon to answer
+ * @param podNetwork     pods get their own network namespace on the runtime's CNI network
+ *                       instead of the node's network
  */
 public record LifecycleOptions(String endpoint, String image, int pods, int parallel, String label, long pid, int run,
                                List<String> prepull, Path logDir, String cgroupParent, String runtimeHandler,
                                long stopTimeout, Set<String> overheadExes, long settleMillis, long timeoutSeconds,
-                               long readySeconds) {
+                               long readySeconds, boolean podNetwork) {
 
     static final String USAGE = """
             Usage: LifecycleBenchmark --endpoint unix:///path.sock --image HOST:PORT/busybox:tag --pods N [options]
 
-            Runs N host-network pods through a CRI runtime, each with one container running
+            Runs N host-network (or, with --pod-network, CNI-networked) pods through a CRI runtime, each with one container running
             "/bin/sleep 3600". Phase 1 starts them all (RunPodSandbox, CreateContainer,
             StartContainer, ContainerStatus until RUNNING); with all N running it reads the
             daemon's memory and the per-container overhead (processes other than the containers'
@@ -60,6 +62,8 @@ public record LifecycleOptions(String endpoint, String image, int pods, int para
               --timeout SECONDS     deadline of each CRI call and of reaching RUNNING (default 120)
               --ready-timeout SECONDS
                                     wait this long for the runtime to answer (default 60)
+              --pod-network         pods on the runtime's CNI network (own network and UTS
+                                    namespaces, a hostname) instead of the node's network
             """;
 
     public LifecycleOptions {
@@ -85,7 +89,7 @@ public record LifecycleOptions(String endpoint, String image, int pods, int para
     public static LifecycleOptions parse(List<String> args) {
         Flags flags = Flags.parse(args, Set.of("--endpoint", "--image", "--pods", "--parallel", "--label", "--pid",
                 "--run", "--prepull", "--log-dir", "--cgroup-parent", "--runtime-handler", "--stop-timeout",
-                "--overhead-exe", "--settle-ms", "--timeout", "--ready-timeout"), Set.of());
+                "--overhead-exe", "--settle-ms", "--timeout", "--ready-timeout"), Set.of("--pod-network"));
         if (!flags.has("--pods")) {
             throw new IllegalArgumentException("--pods is required");
         }
@@ -97,6 +101,6 @@ public record LifecycleOptions(String endpoint, String image, int pods, int para
                 flags.string("--cgroup-parent", ""), flags.string("--runtime-handler", ""),
                 flags.number("--stop-timeout", 0, 0), Set.copyOf(flags.all("--overhead-exe")),
                 flags.number("--settle-ms", 1000, 0), flags.number("--timeout", 120, 1),
-                flags.number("--ready-timeout", 60, 1));
+                flags.number("--ready-timeout", 60, 1), flags.has("--pod-network"));
     }
 }

@@ -34,8 +34,11 @@ import java.util.UUID;
  * @param imageRef     the reference as given
  * @param logRoot      where the pod log directories go
  * @param cgroupParent every pod's cgroup parent is {@code <cgroupParent>/pod<uid>}; "" for none
+ * @param podNetwork   pods on the pod network (own network and UTS namespaces, hostname = pod
+ *                     name, as a kubelet sends an ordinary pod) instead of the node's
  */
-record PodTemplate(String runTag, String imageId, String imageRef, Path logRoot, String cgroupParent) {
+record PodTemplate(String runTag, String imageId, String imageRef, Path logRoot, String cgroupParent,
+                   boolean podNetwork) {
     static final String NAMESPACE = "cortado-bench";
     static final String CONTAINER_NAME = "sleeper";
     static final String RUN_LABEL = "dev.cortado.bench.run";
@@ -61,18 +64,20 @@ record PodTemplate(String runTag, String imageId, String imageRef, Path logRoot,
                 RUN_LABEL, runTag);
         LinuxPodSandboxConfig.Builder linux = LinuxPodSandboxConfig.newBuilder()
                 .setSecurityContext(LinuxSandboxSecurityContext.newBuilder()
-                        .setNamespaceOptions(namespaces())
+                        .setNamespaceOptions(namespaces(podNetwork))
                         .setSeccomp(unconfined()));
         if (!cgroupParent.isEmpty()) {
             linux.setCgroupParent(cgroupParent + "/pod" + uid);
         }
-        PodSandboxConfig sandbox = PodSandboxConfig.newBuilder()
+        PodSandboxConfig.Builder sandbox = PodSandboxConfig.newBuilder()
                 .setMetadata(PodSandboxMetadata.newBuilder().setName(name).setUid(uid).setNamespace(NAMESPACE)
                         .setAttempt(0))
                 .setLogDirectory(logDirectory.toString())
                 .putAllLabels(podLabels)
-                .setLinux(linux)
-                .build();
+                .setLinux(linux);
+        if (podNetwork) {
+            sandbox.setHostname(name);
+        }
         ContainerConfig container = ContainerConfig.newBuilder()
                 .setMetadata(ContainerMetadata.newBuilder().setName(CONTAINER_NAME).setAttempt(0))
                 .setImage(ImageSpec.newBuilder().setImage(imageId).setUserSpecifiedImage(imageRef))
@@ -88,15 +93,15 @@ record PodTemplate(String runTag, String imageId, String imageRef, Path logRoot,
                                 .setCpuShares(BEST_EFFORT_CPU_SHARES)
                                 .setOomScoreAdj(BEST_EFFORT_OOM_SCORE_ADJ))
                         .setSecurityContext(LinuxContainerSecurityContext.newBuilder()
-                                .setNamespaceOptions(namespaces())
+                                .setNamespaceOptions(namespaces(podNetwork))
                                 .setSeccomp(unconfined())))
                 .build();
-        return new Pod(name, uid, logDirectory, sandbox, container);
+        return new Pod(name, uid, logDirectory, sandbox.build(), container);
     }
 
-    private static NamespaceOption namespaces() {
+    private static NamespaceOption namespaces(boolean podNetwork) {
         return NamespaceOption.newBuilder()
-                .setNetwork(NamespaceMode.NODE)
+                .setNetwork(podNetwork ? NamespaceMode.POD : NamespaceMode.NODE)
                 .setPid(NamespaceMode.CONTAINER)
                 .setIpc(NamespaceMode.POD)
                 .build();

@@ -25,7 +25,7 @@ class LifecycleBenchmarkTest {
 
     private LifecycleOptions options(InMemoryCriServer server, int pods, int parallel) {
         return new LifecycleOptions(server.endpoint(), IMAGE, pods, parallel, null, ProcessHandle.current().pid(), 2,
-                List.of("127.0.0.1:1/bench/pause:v1"), dir.resolve("logs"), "", "", 0, Set.of(), 50, 30, 10);
+                List.of("127.0.0.1:1/bench/pause:v1"), dir.resolve("logs"), "", "", 0, Set.of(), 50, 30, 10, false);
     }
 
     @Test

@@ -18,10 +18,10 @@ class LifecycleOptionsTest {
                 "--pid", "42", "--run", "3", "--prepull", "h:1/bench/pause:v1", "--prepull", "h:1/other:v1",
                 "--log-dir", "/var/tmp/logs", "--cgroup-parent", "/bench-1", "--runtime-handler", "runc",
                 "--stop-timeout", "2", "--overhead-exe", "conmon", "--settle-ms", "0", "--timeout", "30",
-                "--ready-timeout", "9"));
+                "--ready-timeout", "9", "--pod-network"));
         assertEquals(new LifecycleOptions("unix:///run/x.sock", "h:1/bench/busybox:v1", 20, 4, "containerd", 42, 3,
                 List.of("h:1/bench/pause:v1", "h:1/other:v1"), Path.of("/var/tmp/logs"), "/bench-1", "runc", 2,
-                Set.of("conmon"), 0, 30, 9), options);
+                Set.of("conmon"), 0, 30, 9, true), options);
     }
 
     @Test
@@ -38,6 +38,7 @@ class LifecycleOptionsTest {
         assertEquals(0, options.stopTimeout());
         assertEquals(1000, options.settleMillis());
         assertEquals(120, options.timeoutSeconds());
+        assertEquals(false, options.podNetwork());
         assertEquals(60, options.readySeconds());
     }
 

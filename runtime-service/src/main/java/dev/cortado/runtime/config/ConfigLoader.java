@@ -2,6 +2,7 @@ package dev.cortado.runtime.config;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.dataformat.toml.TomlMapper;
+import dev.cortado.runtime.config.DaemonConfig.CniSettings;
 import dev.cortado.runtime.config.DaemonConfig.RegistryAuth;
 import dev.cortado.runtime.config.DaemonConfig.RegistrySettings;
 import java.io.IOException;
@@ -21,7 +22,8 @@ import java.util.Set;
 public final class ConfigLoader {
 
     private static final Set<String> TOP = Set.of("root", "state", "socket", "log_level",
-            "max_concurrent_downloads", "registry", "metrics");
+            "max_concurrent_downloads", "registry", "cni", "metrics");
+    private static final Set<String> CNI = Set.of("conf_dir", "bin_dirs");
     private static final Set<String> REGISTRY = Set.of("mirrors", "configs", "insecure");
     private static final Set<String> REGISTRY_HOST = Set.of("auth");
     private static final Set<String> AUTH = Set.of("username", "password", "auth", "identitytoken");
@@ -66,7 +68,29 @@ public final class ConfigLoader {
                 metrics = address.equals("off") ? null : ListenAddress.parse(address, source + ": metrics.address");
             }
         }
-        return new DaemonConfig(root, state, socket, logLevel, downloads, registries, metrics);
+        CniSettings cni = tree.has("cni") ? cni(source, tree.get("cni"), base.cni()) : base.cni();
+        return new DaemonConfig(root, state, socket, logLevel, downloads, registries, cni, metrics);
+    }
+
+    private static CniSettings cni(String source, JsonNode node, CniSettings base) throws ConfigException {
+        checkKeys(source, "cni.", node, CNI);
+        Path confDir = path(source, node, "conf_dir", base.confDir());
+        List<Path> binDirs = base.binDirs();
+        if (node.has("bin_dirs")) {
+            binDirs = new ArrayList<>();
+            for (String dir : strings(source, node.get("bin_dirs"), "cni.bin_dirs")) {
+                Path path = Path.of(dir);
+                if (!path.isAbsolute()) {
+                    throw new ConfigException(source + ": cni.bin_dirs entries must be absolute paths, not \"" + dir
+                            + "\"");
+                }
+                binDirs.add(path);
+            }
+            if (binDirs.isEmpty()) {
+                throw new ConfigException(source + ": cni.bin_dirs must name at least one directory");
+            }
+        }
+        return new CniSettings(confDir, binDirs);
     }
 
     private static RegistrySettings registry(String source, JsonNode node) throws ConfigException {

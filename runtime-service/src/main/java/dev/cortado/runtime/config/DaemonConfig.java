@@ -14,16 +14,18 @@ import java.util.Map;
  * @param logLevel               error, warn, info or debug
  * @param maxConcurrentDownloads layers downloaded and unpacked at once per daemon
  * @param registries             per-registry mirrors, credentials and insecure flags
+ * @param cni                    where pod network configuration and CNI plugins are found
  * @param metrics                where the Prometheus endpoint listens; null: no endpoint (the default)
  */
 public record DaemonConfig(Path root, Path state, Path socket, String logLevel, int maxConcurrentDownloads,
-                           RegistrySettings registries, ListenAddress metrics) {
+                           RegistrySettings registries, CniSettings cni, ListenAddress metrics) {
 
     public static final Path DEFAULT_FILE = Path.of("/etc/cortado/cortado.toml");
 
     public static DaemonConfig defaults() {
         return new DaemonConfig(Path.of("/var/lib/cortado"), Path.of("/run/cortado"),
-                Path.of("/run/cortado/cortado.sock"), "info", 3, RegistrySettings.none(), null);
+                Path.of("/run/cortado/cortado.sock"), "info", 3, RegistrySettings.none(), CniSettings.defaults(),
+                null);
     }
 
     /**
@@ -48,5 +50,22 @@ public record DaemonConfig(Path root, Path state, Path socket, String logLevel, 
 
     /** Static credentials for one registry, as a docker config.json or containerd would give them. */
     public record RegistryAuth(String username, String password, String auth, String identityToken) {
+    }
+
+    /**
+     * CNI locations, as libcni and the kubelet's old network plugins used them.
+     *
+     * @param confDir network configuration files (the first in lexical order is used)
+     * @param binDirs plugin binaries, searched in order
+     */
+    public record CniSettings(Path confDir, List<Path> binDirs) {
+        public CniSettings {
+            binDirs = List.copyOf(binDirs);
+        }
+
+        /** /opt/cni/bin is where CNI's own releases install; Debian's package uses /usr/lib/cni. */
+        public static CniSettings defaults() {
+            return new CniSettings(Path.of("/etc/cni/net.d"), List.of(Path.of("/opt/cni/bin"), Path.of("/usr/lib/cni")));
+        }
     }
 }

@@ -30,6 +30,10 @@ public final class CommandLine {
               --log-level <level>    error, warn, info or debug (default info)
               --max-concurrent-downloads <n>
                                      layers downloaded and unpacked at once (default 3)
+              --cni-conf-dir <dir>   CNI network configuration (default /etc/cni/net.d; first file in
+                                     lexical order of *.conf, *.conflist, *.json)
+              --cni-bin-dir <dirs>   CNI plugin directories, ':'-separated, searched in order
+                                     (default /opt/cni/bin:/usr/lib/cni)
               --metrics-address <host:port>
                                      serve Prometheus metrics at http://<host:port>/metrics
                                      (default: off; "off" turns a configured endpoint off)
@@ -38,6 +42,7 @@ public final class CommandLine {
 
             Configuration file keys (all optional):
               root, state, socket, log_level, max_concurrent_downloads
+              [cni] conf_dir = "/etc/cni/net.d", bin_dirs = ["/opt/cni/bin", "/usr/lib/cni"]
               [metrics] address = "127.0.0.1:9090"         Prometheus endpoint (off unless set)
               [registry] insecure = ["host:port", ...]     plain HTTP / unverified TLS allowed
               [registry.mirrors."docker.io"] endpoint = ["http://127.0.0.1:5000", ...]
@@ -48,7 +53,7 @@ public final class CommandLine {
             """;
 
     private static final List<String> VALUED = List.of("--config", "--root", "--state", "--socket", "--log-level",
-            "--max-concurrent-downloads", "--metrics-address");
+            "--max-concurrent-downloads", "--cni-conf-dir", "--cni-bin-dir", "--metrics-address");
 
     /** What the command line asks for: run with a configuration, or print help or the version. */
     public record Parsed(DaemonConfig config, boolean help, boolean version) {
@@ -129,7 +134,26 @@ public final class CommandLine {
             String address = flags.get("--metrics-address");
             metrics = address.equals("off") ? null : ListenAddress.parse(address, "--metrics-address");
         }
-        return new DaemonConfig(root, state, socket, level, downloads, config.registries(), metrics);
+        return new DaemonConfig(root, state, socket, level, downloads, config.registries(), cni(flags, config.cni()),
+                metrics);
+    }
+
+    private static DaemonConfig.CniSettings cni(Map<String, String> flags, DaemonConfig.CniSettings base)
+            throws ConfigException {
+        Path confDir = absolute(flags, "--cni-conf-dir", base.confDir());
+        List<Path> binDirs = base.binDirs();
+        String dirs = flags.get("--cni-bin-dir");
+        if (dirs != null) {
+            binDirs = new java.util.ArrayList<>();
+            for (String dir : dirs.split(":")) {
+                if (dir.isEmpty() || !Path.of(dir).isAbsolute()) {
+                    throw new ConfigException("--cni-bin-dir must be ':'-separated absolute paths, not \"" + dirs
+                            + "\"");
+                }
+                binDirs.add(Path.of(dir));
+            }
+        }
+        return new DaemonConfig.CniSettings(confDir, binDirs);
     }
 
     private static Path absolute(Map<String, String> flags, String flag, Path fallback) throws ConfigException {

@@ -19,6 +19,8 @@ import dev.cortado.runtime.container.ContainerManager;
 import dev.cortado.runtime.container.ContainerRecord;
 import dev.cortado.runtime.mount.OverlayMounter;
 import dev.cortado.runtime.namespace.NamespacePinner;
+import dev.cortado.runtime.network.NetworkConfigSource;
+import dev.cortado.runtime.network.PodNetwork;
 import dev.cortado.runtime.oci.HostFacts;
 import dev.cortado.runtime.oci.SpecBuilder;
 import dev.cortado.runtime.sandbox.SandboxManager;
@@ -67,6 +69,8 @@ final class Daemon implements AutoCloseable {
     /** How long a stop waits for in-flight RPCs (a pull may be among them) before cutting them. */
     static final long STOP_GRACE_SECONDS = 60;
     static final int MAX_MESSAGE_BYTES = 16 << 20;
+    /** How long one CNI plugin may run; the kubelet's own RunPodSandbox deadline is 4 minutes. */
+    static final java.time.Duration PLUGIN_TIMEOUT = java.time.Duration.ofSeconds(60);
 
     private final DaemonConfig config;
     private final FileLock rootLock;
@@ -127,9 +131,11 @@ final class Daemon implements AutoCloseable {
         RecordStore<SandboxRecord> sandboxRecords = new RecordStore<>(metadata.resolve("sandboxes"), SandboxRecord.class);
         RecordStore<ContainerRecord> containerRecords = new RecordStore<>(metadata.resolve("containers"),
                 ContainerRecord.class);
+        PodNetwork network = new PodNetwork(new NetworkConfigSource(config.cni().confDir(), config.cni().binDirs()),
+                config.state(), PLUGIN_TIMEOUT);
         SandboxManager sandboxes = new SandboxManager(sandboxRecords,
                 new NamespacePinner(namespaces, syscalls, config.state()), cgroups, syscalls,
-                new ShimPodInits(launcher, config.state()), config.state());
+                new ShimPodInits(launcher, config.state()), config.state(), network);
         ContainerLifecycle lifecycle = new ContainerLifecycle(containerRecords, cgroups, namespaces);
         ContainerManager containers = new ContainerManager(config.root(), config.state(), store, sandboxes,
                 new OverlayMounter(new MountApi(namespaces), syscalls), new SpecBuilder(HostFacts.current()), launcher,
@@ -158,8 +164,8 @@ final class Daemon implements AutoCloseable {
                 .maxInboundMessageSize(MAX_MESSAGE_BYTES)
                 .intercept(new RpcLatency(metrics))
                 .addService(new ImageServiceImpl(store, puller, config.root()))
-                .addService(new RuntimeServiceImpl(version, new RuntimeReadiness(config.toString()), sandboxes,
-                        containers, lifecycle, events, stats))
+                .addService(new RuntimeServiceImpl(version, new RuntimeReadiness(config.toString(), network::state),
+                        sandboxes, containers, lifecycle, events, stats))
                 .build()
                 .start();
         Files.setPosixFilePermissions(config.socket(), PosixFilePermissions.fromString("rw-rw----"));

@@ -64,6 +64,15 @@ public final class PodFiles {
         AtomicFiles.writeVolatile(resolvConf(), resolvConf(dns));
     }
 
+    /**
+     * Once the pod has an address, its hosts file names the pod's host name by that address
+     * (as the kubelet's own managed hosts file does) instead of 127.0.1.1.
+     */
+    public void writeHosts(String hostname, String podIp) throws IOException {
+        String entry = hostname.isEmpty() ? "" : podIp + "\t" + hostname + "\n";
+        AtomicFiles.writeVolatile(hosts(), (DEFAULT_HOSTS + entry).getBytes(StandardCharsets.UTF_8));
+    }
+
     static byte[] resolvConf(DNSConfig dns) throws IOException {
         if (dns.getServersCount() == 0 && dns.getSearchesCount() == 0 && dns.getOptionsCount() == 0) {
             Path host = Path.of("/etc/resolv.conf");

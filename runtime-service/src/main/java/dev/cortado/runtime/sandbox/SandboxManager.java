@@ -18,6 +18,9 @@ import dev.cortado.runtime.oci.ResourceLimits;
 import dev.cortado.runtime.resources.CgroupWriter;
 import dev.cortado.runtime.resources.PodLimits;
 import dev.cortado.runtime.oci.NamespacedSysctls;
+import dev.cortado.runtime.network.CniPluginException;
+import dev.cortado.runtime.network.PodAddresses;
+import dev.cortado.runtime.network.PodNetwork;
 import dev.cortado.runtime.state.Ids;
 import dev.cortado.runtime.state.RecordStore;
 import io.grpc.Status;
@@ -47,12 +50,13 @@ public final class SandboxManager {
     private final Syscalls syscalls;
     private final PodInits podInits;
     private final Path sandboxesDir;
+    private final PodNetwork network;
     private final Map<String, Sandbox> sandboxes = new ConcurrentHashMap<>();
     /** Reserved pod names (name_namespace_uid_attempt) to the id holding each. */
     private final Map<String, String> names = new ConcurrentHashMap<>();
 
     public SandboxManager(RecordStore<SandboxRecord> records, NamespacePinner pinner, CgroupLayout cgroups,
-                          Syscalls syscalls, PodInits podInits, Path stateDir) {
+                          Syscalls syscalls, PodInits podInits, Path stateDir, PodNetwork network) {
         this.records = records;
         this.pinner = pinner;
         this.cgroups = cgroups;
@@ -60,6 +64,7 @@ public final class SandboxManager {
         this.syscalls = syscalls;
         this.podInits = podInits;
         this.sandboxesDir = stateDir.resolve("sandboxes");
+        this.network = network;
     }
 
     /** Loads the records of a previous run; pods whose namespaces did not survive are not ready. */
@@ -123,6 +128,12 @@ public final class SandboxManager {
             PinnedNamespaces pinned = pinner.pin(new NamespacePinner.Request(id, !hostNetwork, ownIpc, !hostNetwork,
                     hostname));
             sandbox.update(sandbox.record().withNamespaces(pinned));
+            if (!hostNetwork) {
+                PodAddresses addresses = network.attach(id, pinned.net(), config);
+                if (!addresses.ip().isEmpty()) {
+                    files.writeHosts(hostname, addresses.ip());
+                }
+            }
             if (options.getPid() == NamespaceMode.POD) {
                 PodInits.Started init = podInits.start(id, pinned, cgroup);
                 String pidPath = pinner.pinFile("/proc/" + init.pid() + "/ns/pid", "pidns", id);
@@ -216,6 +227,7 @@ public final class SandboxManager {
                 podInits.stop(record.podInitSocket(), record.podInitPid());
                 record = record.withPodInit(0, null);
             }
+            detachNetwork(sandbox);
             pinner.release(record.id());
             record = record.withNamespaces(PinnedNamespaces.none());
             unmountShm(record);
@@ -227,6 +239,26 @@ public final class SandboxManager {
                 LOG.info("pod stopped: " + sandbox.describe() + " id " + record.id());
             }
         }
+    }
+
+    /** DEL while the namespace is still pinned; a failure keeps the pod for the kubelet's retry. */
+    private void detachNetwork(Sandbox sandbox) throws IOException {
+        try {
+            network.detach(sandbox.id());
+        } catch (CniPluginException e) {
+            throw new CriException(Status.Code.UNKNOWN, "tearing down the network of pod " + sandbox.describe()
+                    + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    /** The pod's addresses from its network attachment (none for host-network and stopped pods). */
+    public PodAddresses addresses(Sandbox sandbox) {
+        return sandbox.hostNetwork() || !sandbox.record().ready() ? PodAddresses.NONE
+                : network.addresses(sandbox.id());
+    }
+
+    public PodNetwork network() {
+        return network;
     }
 
     /** Forgets a pod, stopping it first if needed; idempotent. */

@@ -7,6 +7,7 @@ import dev.cortado.runtime.container.Container;
 import dev.cortado.runtime.container.ContainerListener;
 import dev.cortado.runtime.container.ContainerManager;
 import dev.cortado.runtime.events.ContainerEventHub;
+import dev.cortado.runtime.sandbox.Sandbox;
 import dev.cortado.runtime.sandbox.SandboxManager;
 
 /**
@@ -39,7 +40,8 @@ public final class ContainerEventPublisher implements ContainerListener {
                 .setContainerEventType(type(change))
                 .setCreatedAt(Rpc.nowNanos());
         if (sandboxes.exists(podId)) {
-            event.setPodSandboxStatus(podViews.status(sandboxes.get(podId)));
+            Sandbox sandbox = sandboxes.get(podId);
+            event.setPodSandboxStatus(podViews.status(sandbox, sandboxes.addresses(sandbox)));
         }
         for (Container member : containers.inSandbox(podId)) {
             event.addContainersStatuses(containerViews.status(member, containers.criStopSignal(member)));

@@ -11,6 +11,7 @@ import dev.cortado.rpc.CriException;
 import dev.cortado.runtime.container.Container;
 import dev.cortado.runtime.container.ContainerLifecycle;
 import dev.cortado.runtime.container.ContainerManager;
+import dev.cortado.runtime.network.CniPluginException;
 import dev.cortado.runtime.sandbox.Sandbox;
 import dev.cortado.runtime.sandbox.SandboxManager;
 import dev.cortado.rpc.Rpc;
@@ -75,7 +76,7 @@ final class PodOperations {
     PodSandboxStatusResponse status(PodSandboxStatusRequest request) throws IOException {
         Sandbox sandbox = sandboxes.get(request.getPodSandboxId());
         PodSandboxStatusResponse.Builder response = PodSandboxStatusResponse.newBuilder()
-                .setStatus(views.status(sandbox))
+                .setStatus(views.status(sandbox, sandboxes.addresses(sandbox)))
                 .setTimestamp(Rpc.nowNanos());
         List<ContainerStatus> statuses = new ArrayList<>();
         for (Container container : containers.inSandbox(sandbox.id())) {
@@ -83,9 +84,23 @@ final class PodOperations {
         }
         response.addAllContainersStatuses(statuses);
         if (request.getVerbose()) {
-            response.putInfo("info", views.info(sandbox));
+            response.putInfo("info", views.info(sandbox, sandboxes.network().attachment(sandbox.id()),
+                    check(sandbox)));
         }
         return response.build();
+    }
+
+    /** CHECK for verbose status only: it runs every plugin, too costly for the kubelet's polling. */
+    private String check(Sandbox sandbox) throws IOException {
+        if (!sandbox.ready() || sandbox.hostNetwork()) {
+            return "not checked: " + (sandbox.hostNetwork() ? "host network" : "pod not ready");
+        }
+        try {
+            sandboxes.network().check(sandbox.id());
+            return "ok";
+        } catch (CniPluginException e) {
+            return "failed: " + e.getMessage();
+        }
     }
 
     List<PodSandbox> list(PodSandboxFilter filter) {

@@ -88,6 +88,7 @@ public final class RuntimeServiceImpl extends RuntimeServiceGrpc.RuntimeServiceI
     private final StatsOperations stats;
     private final AtomicReference<String> podCidr = new AtomicReference<>("");
     private final ContainerEventHub events;
+    private final SandboxManager sandboxes;
 
     public RuntimeServiceImpl(String runtimeVersion, RuntimeReadiness readiness, SandboxManager sandboxes,
                               ContainerManager containerManager, ContainerLifecycle lifecycle,
@@ -95,6 +96,7 @@ public final class RuntimeServiceImpl extends RuntimeServiceGrpc.RuntimeServiceI
         this.runtimeVersion = runtimeVersion;
         this.events = events;
         this.readiness = readiness;
+        this.sandboxes = sandboxes;
         this.pods = new PodOperations(sandboxes, containerManager, lifecycle);
         this.containers = new ContainerOperations(containerManager, lifecycle);
         this.stats = new StatsOperations(sandboxes, containerManager, statsCollector);
@@ -354,6 +356,9 @@ public final class RuntimeServiceImpl extends RuntimeServiceGrpc.RuntimeServiceI
             String cidr = request.getRuntimeConfig().getNetworkConfig().getPodCidr();
             if (!cidr.isEmpty() && !cidr.equals(podCidr.getAndSet(cidr))) {
                 LOG.info("pod CIDR set to " + cidr);
+            }
+            if (!cidr.isEmpty()) {
+                sandboxes.network().podCidr(cidr);
             }
             return UpdateRuntimeConfigResponse.getDefaultInstance();
         });

@@ -6,10 +6,13 @@ import com.google.protobuf.util.JsonFormat;
 import dev.cortado.cri.v1.LinuxPodSandboxStatus;
 import dev.cortado.cri.v1.Namespace;
 import dev.cortado.cri.v1.PodSandbox;
+import dev.cortado.cri.v1.PodIP;
 import dev.cortado.cri.v1.PodSandboxConfig;
 import dev.cortado.cri.v1.PodSandboxNetworkStatus;
 import dev.cortado.cri.v1.PodSandboxState;
 import dev.cortado.cri.v1.PodSandboxStatus;
+import dev.cortado.runtime.network.NetworkAttachment;
+import dev.cortado.runtime.network.PodAddresses;
 import dev.cortado.runtime.sandbox.Sandbox;
 import dev.cortado.runtime.sandbox.SandboxRecord;
 import java.io.IOException;
@@ -33,7 +36,7 @@ final class SandboxViews {
                 .build();
     }
 
-    PodSandboxStatus status(Sandbox sandbox) {
+    PodSandboxStatus status(Sandbox sandbox, PodAddresses addresses) {
         PodSandboxConfig config = sandbox.config();
         SandboxRecord record = sandbox.record();
         return PodSandboxStatus.newBuilder()
@@ -41,7 +44,7 @@ final class SandboxViews {
                 .setMetadata(config.getMetadata())
                 .setState(state(sandbox))
                 .setCreatedAt(record.createdAt())
-                .setNetwork(PodSandboxNetworkStatus.getDefaultInstance())
+                .setNetwork(network(addresses))
                 .setLinux(LinuxPodSandboxStatus.newBuilder().setNamespaces(Namespace.newBuilder()
                         .setOptions(sandbox.namespaceOptions())))
                 .putAllLabels(config.getLabelsMap())
@@ -50,12 +53,20 @@ final class SandboxViews {
                 .build();
     }
 
+    private static PodSandboxNetworkStatus network(PodAddresses addresses) {
+        PodSandboxNetworkStatus.Builder network = PodSandboxNetworkStatus.newBuilder().setIp(addresses.ip());
+        for (String ip : addresses.additional()) {
+            network.addAdditionalIps(PodIP.newBuilder().setIp(ip));
+        }
+        return network.build();
+    }
+
     static PodSandboxState state(Sandbox sandbox) {
         return sandbox.ready() ? PodSandboxState.SANDBOX_READY : PodSandboxState.SANDBOX_NOTREADY;
     }
 
     /** What {@code crictl inspectp} shows beyond the status: namespaces, cgroup, pod init, config. */
-    String info(Sandbox sandbox) throws IOException {
+    String info(Sandbox sandbox, NetworkAttachment attachment, String check) throws IOException {
         SandboxRecord record = sandbox.record();
         ObjectNode info = json.createObjectNode();
         info.put("id", record.id());
@@ -72,6 +83,13 @@ final class SandboxViews {
             namespaces.put("released", "the pod is stopped: its namespaces were given back");
         }
         info.put("files", record.filesDir());
+        if (attachment != null) {
+            ObjectNode network = info.putObject("cni");
+            network.set("config", attachment.network());
+            network.set("runtimeConfig", attachment.runtimeConfig());
+            network.set("result", attachment.result());
+            network.put("check", check);
+        }
         info.set("config", json.readTree(JsonFormat.printer().print(sandbox.config())));
         return json.writerWithDefaultPrettyPrinter().writeValueAsString(info);
     }

@@ -63,6 +63,8 @@ class ConfigLoaderTest {
     @Test
     void refusesWhatItCannotUseNamingTheKey() {
         assertMessage("max_concurent_downloads = 2", "unknown key \"max_concurent_downloads\"");
+        assertMessage("[cni]\nbin_dir = \"/x\"", "unknown key \"cni.bin_dir\"");
+        assertMessage("[cni]\nbin_dirs = [\"x\"]", "cni.bin_dirs entries must be absolute paths");
         assertMessage("[registry.mirrors.\"docker.io\"]\nendpoints = [\"x\"]",
                 "unknown key \"registry.mirrors.\"docker.io\".endpoints\"");
         assertMessage("root = \"relative/dir\"", "root must be an absolute path");

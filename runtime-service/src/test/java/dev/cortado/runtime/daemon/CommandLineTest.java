@@ -37,6 +37,23 @@ class CommandLineTest {
     }
 
     @Test
+    void cniDirectoriesFromTheFileAndFlags() throws Exception {
+        DaemonConfig defaults = CommandLine.parse(new String[0]).config();
+        assertEquals(Path.of("/etc/cni/net.d"), defaults.cni().confDir());
+        assertEquals(java.util.List.of(Path.of("/opt/cni/bin"), Path.of("/usr/lib/cni")), defaults.cni().binDirs());
+        Path file = dir.resolve("c.toml");
+        Files.writeString(file, "[cni]\nconf_dir = \"/from/file\"\nbin_dirs = [\"/file/bin\"]\n");
+        DaemonConfig config = CommandLine.parse(new String[] {"--config", file.toString(), "--cni-bin-dir",
+                "/a/bin:/b/bin"}).config();
+        assertEquals(Path.of("/from/file"), config.cni().confDir());
+        assertEquals(java.util.List.of(Path.of("/a/bin"), Path.of("/b/bin")), config.cni().binDirs());
+        assertEquals(Path.of("/flag/net.d"), CommandLine.parse(new String[] {"--cni-conf-dir", "/flag/net.d"})
+                .config().cni().confDir());
+        assertMessage(new String[] {"--cni-bin-dir", "/a:relative"}, "--cni-bin-dir must be ':'-separated absolute");
+        assertMessage(new String[] {"--cni-conf-dir", "net.d"}, "--cni-conf-dir must be an absolute path");
+    }
+
+    @Test
     void helpAndVersionNeedNoConfiguration() throws Exception {
         assertTrue(CommandLine.parse(new String[] {"--help"}).help());
         assertTrue(CommandLine.parse(new String[] {"-h", "--root", "relative"}).help());

@@ -84,7 +84,9 @@ public final class DaemonProcess implements AutoCloseable {
                 "-cp", System.getProperty("java.class.path"),
                 Main.class.getName(),
                 "--root", root(dir).toString(),
-                "--state", dir.resolve("state").toString()));
+                "--state", dir.resolve("state").toString(),
+                // never the host's /etc/cni/net.d: tests that want a network pass their own (a later flag wins)
+                "--cni-conf-dir", dir.resolve("cni-conf-none").toString()));
         command.addAll(List.of(flags));
         Path log = dir.resolve("daemon.log");
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
