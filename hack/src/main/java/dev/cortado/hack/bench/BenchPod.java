@@ -4,6 +4,8 @@ import dev.cortado.cri.v1.ContainerState;
 import dev.cortado.cri.v1.ContainerStatus;
 import dev.cortado.cri.v1.ContainerStatusRequest;
 import dev.cortado.cri.v1.CreateContainerRequest;
+import dev.cortado.cri.v1.ExecSyncRequest;
+import dev.cortado.cri.v1.ExecSyncResponse;
 import dev.cortado.cri.v1.RemoveContainerRequest;
 import dev.cortado.cri.v1.RemovePodSandboxRequest;
 import dev.cortado.cri.v1.RunPodSandboxRequest;
@@ -68,6 +70,19 @@ final class BenchPod {
                 .setContainerId(containerId).build()));
         long running = awaitRunning(log);
         log.record(LifecycleStep.REQUESTED_TO_RUNNING, running - requested);
+    }
+
+    /** ExecSync of {@code /bin/sleep 0} in the running container, {@code times} times, each timed. */
+    void execSync(LatencyLog log, int times) {
+        for (int i = 0; i < times; i++) {
+            ExecSyncResponse response = timed(log, LifecycleStep.EXEC_SYNC, () -> stub().execSync(ExecSyncRequest
+                    .newBuilder().setContainerId(containerId).addCmd("/bin/sleep").addCmd("0").setTimeout(timeoutSeconds)
+                    .build()));
+            if (response.getExitCode() != 0) {
+                throw new BenchmarkException(where + ": ExecSync /bin/sleep 0 in container " + containerId
+                        + " exited " + response.getExitCode() + ": " + response.getStderr().toStringUtf8());
+            }
+        }
     }
 
     /** StopContainer, RemoveContainer, StopPodSandbox, RemovePodSandbox, each timed. */

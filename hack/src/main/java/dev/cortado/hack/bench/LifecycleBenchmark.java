@@ -26,7 +26,7 @@ import java.util.logging.Logger;
  * Pod lifecycle benchmark against any CRI runtime: N host-network pods with one sleeping
  * container each. Phase 1 takes every pod to a running container ({@link BenchPod#start}), P at a
  * time; with all N running it reads the daemon's memory and the runtime's per-container processes
- * ({@link ContainerOverhead}); phase 2 tears every pod down ({@link BenchPod#tearDown}), P at a
+ * ({@link ContainerOverhead}) and times {@value #EXECS_PER_POD} ExecSync calls per container; phase 2 tears every pod down ({@link BenchPod#tearDown}), P at a
  * time, and checks the runtime lists none of them and their processes are gone. Any failure
  * still removes every pod it created before reporting. {@code hack/bench-lifecycle} starts a
  * fresh daemon per run and aggregates the result lines.
@@ -35,6 +35,8 @@ public final class LifecycleBenchmark {
     /** Held so the level set on it is not lost when JUL drops an unreferenced logger. */
     private static final Logger NETTY_BOOTSTRAP = Logger.getLogger("io.netty.bootstrap");
     private static final long GONE_WAIT_MILLIS = 10_000;
+    /** ExecSync calls per running container, after the memory was read. */
+    static final int EXECS_PER_POD = 5;
 
     private final LifecycleOptions options;
 
@@ -121,6 +123,9 @@ public final class LifecycleBenchmark {
                         + overhead.podsWithoutProcess().size() + " of " + pods.size()
                         + " pods: does the runtime pass ContainerConfig.envs to the container?";
             }
+
+            PodRunner.forEach(pods, options.parallel(), "pod-exec", true,
+                    pod -> pod.execSync(latencies, EXECS_PER_POD)).throwIfFailed("to run ExecSync");
 
             long stop = System.nanoTime();
             PodRunner.Outcome stopped = PodRunner.forEach(pods, options.parallel(), "pod-teardown", false,

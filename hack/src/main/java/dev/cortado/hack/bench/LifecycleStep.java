@@ -12,6 +12,8 @@ public enum LifecycleStep {
      * reports CONTAINER_RUNNING: what a kubelet would see, pod sandbox to running container.
      */
     REQUESTED_TO_RUNNING("requested_to_running", "requested -> running"),
+    /** {@code /bin/sleep 0} run in each running container a few times, each call timed. */
+    EXEC_SYNC("exec_sync", "ExecSync"),
     STOP_CONTAINER("stop_container", "StopContainer"),
     REMOVE_CONTAINER("remove_container", "RemoveContainer"),
     STOP_POD_SANDBOX("stop_pod_sandbox", "StopPodSandbox"),
