@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.dataformat.toml.TomlMapper;
 import dev.cortado.runtime.config.DaemonConfig.RegistryAuth;
 import dev.cortado.runtime.config.DaemonConfig.RegistrySettings;
+import dev.cortado.runtime.streaming.StreamingAddress;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,7 +22,7 @@ import java.util.Set;
 public final class ConfigLoader {
 
     private static final Set<String> TOP = Set.of("root", "state", "socket", "log_level",
-            "max_concurrent_downloads", "registry");
+            "max_concurrent_downloads", "registry", "streaming");
     private static final Set<String> REGISTRY = Set.of("mirrors", "configs", "insecure");
     private static final Set<String> REGISTRY_HOST = Set.of("auth");
     private static final Set<String> AUTH = Set.of("username", "password", "auth", "identitytoken");
@@ -57,7 +58,23 @@ public final class ConfigLoader {
                 ? positive(source, tree.get("max_concurrent_downloads"), "max_concurrent_downloads")
                 : base.maxConcurrentDownloads();
         RegistrySettings registries = tree.has("registry") ? registry(source, tree.get("registry")) : base.registries();
-        return new DaemonConfig(root, state, socket, logLevel, downloads, registries);
+        String streamingAddress = tree.has("streaming") ? streaming(source, tree.get("streaming"))
+                : base.streamingAddress();
+        return new DaemonConfig(root, state, socket, logLevel, downloads, registries, streamingAddress);
+    }
+
+    private static String streaming(String source, JsonNode node) throws ConfigException {
+        checkKeys(source, "streaming.", node, Set.of("address"));
+        if (!node.has("address")) {
+            return DaemonConfig.defaults().streamingAddress();
+        }
+        String address = text(source, node, "address");
+        try {
+            StreamingAddress.parse(address);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(source + ": streaming." + e.getMessage());
+        }
+        return address;
     }
 
     private static RegistrySettings registry(String source, JsonNode node) throws ConfigException {

@@ -14,15 +14,16 @@ import java.util.Map;
  * @param logLevel               error, warn, info or debug
  * @param maxConcurrentDownloads layers downloaded and unpacked at once per daemon
  * @param registries             per-registry mirrors, credentials and insecure flags
+ * @param streamingAddress       host:port of the exec/attach/port-forward server (port 0: any free port)
  */
 public record DaemonConfig(Path root, Path state, Path socket, String logLevel, int maxConcurrentDownloads,
-                           RegistrySettings registries) {
+                           RegistrySettings registries, String streamingAddress) {
 
     public static final Path DEFAULT_FILE = Path.of("/etc/cortado/cortado.toml");
 
     public static DaemonConfig defaults() {
         return new DaemonConfig(Path.of("/var/lib/cortado"), Path.of("/run/cortado"),
-                Path.of("/run/cortado/cortado.sock"), "info", 3, RegistrySettings.none());
+                Path.of("/run/cortado/cortado.sock"), "info", 3, RegistrySettings.none(), "127.0.0.1:0");
     }
 
     /**

@@ -4,6 +4,7 @@ import dev.cortado.runtime.config.ConfigException;
 import dev.cortado.runtime.config.ConfigLoader;
 import dev.cortado.runtime.config.DaemonConfig;
 import dev.cortado.runtime.config.LogLevels;
+import dev.cortado.runtime.streaming.StreamingAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -29,6 +30,9 @@ public final class CommandLine {
               --log-level <level>    error, warn, info or debug (default info)
               --max-concurrent-downloads <n>
                                      layers downloaded and unpacked at once (default 3)
+              --streaming-address <host:port>
+                                     where exec/attach/port-forward URLs point (default 127.0.0.1:0,
+                                     a free loopback port)
               --version              print the version and exit
               -h, --help             print this help and exit
 
@@ -37,13 +41,14 @@ public final class CommandLine {
               [registry] insecure = ["host:port", ...]     plain HTTP / unverified TLS allowed
               [registry.mirrors."docker.io"] endpoint = ["http://127.0.0.1:5000", ...]
               [registry.configs."host".auth] username, password, auth, identitytoken
+              [streaming] address = "127.0.0.1:0"         the exec/attach/port-forward server
 
             Point crictl at it:  crictl --runtime-endpoint unix:///run/cortado/cortado.sock images
             Point a kubelet at it: --container-runtime-endpoint=unix:///run/cortado/cortado.sock
             """;
 
     private static final List<String> VALUED = List.of("--config", "--root", "--state", "--socket", "--log-level",
-            "--max-concurrent-downloads");
+            "--max-concurrent-downloads", "--streaming-address");
 
     /** What the command line asks for: run with a configuration, or print help or the version. */
     public record Parsed(DaemonConfig config, boolean help, boolean version) {
@@ -119,7 +124,16 @@ public final class CommandLine {
                 throw new ConfigException("--max-concurrent-downloads must be a whole number from 1 to 64");
             }
         }
-        return new DaemonConfig(root, state, socket, level, downloads, config.registries());
+        String streamingAddress = config.streamingAddress();
+        if (flags.containsKey("--streaming-address")) {
+            streamingAddress = flags.get("--streaming-address");
+            try {
+                StreamingAddress.parse(streamingAddress);
+            } catch (IllegalArgumentException e) {
+                throw new ConfigException("--streaming-address: " + e.getMessage());
+            }
+        }
+        return new DaemonConfig(root, state, socket, level, downloads, config.registries(), streamingAddress);
     }
 
     private static Path absolute(Map<String, String> flags, String flag, Path fallback) throws ConfigException {

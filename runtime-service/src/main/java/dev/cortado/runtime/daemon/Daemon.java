@@ -25,6 +25,13 @@ import dev.cortado.runtime.sandbox.SandboxManager;
 import dev.cortado.runtime.sandbox.SandboxRecord;
 import dev.cortado.runtime.sandbox.ShimPodInits;
 import dev.cortado.runtime.state.RecordStore;
+import dev.cortado.runtime.streaming.ContainerStreams;
+import dev.cortado.runtime.streaming.StreamBackend;
+import dev.cortado.runtime.streaming.StreamTokens;
+import dev.cortado.runtime.streaming.StreamingAddress;
+import dev.cortado.runtime.streaming.StreamingServer;
+import dev.cortado.runtime.streaming.StreamingService;
+import dev.cortado.runtime.streaming.portforward.NetnsDialer;
 import dev.cortado.shim.ShimLauncher;
 import dev.cortado.runtime.config.DaemonConfig;
 import dev.cortado.runtime.service.RuntimeReadiness;
@@ -67,9 +74,14 @@ final class Daemon implements AutoCloseable {
     private final EventLoopGroup workers;
     private final ExecutorService rpcThreads;
     private final Server server;
+    private final StreamingServer streaming;
+    private final StreamBackend streamBackend;
 
     private Daemon(DaemonConfig config, FileLock rootLock, RegistryClient registry, LayerFetcher fetcher,
-                   EventLoopGroup boss, EventLoopGroup workers, ExecutorService rpcThreads, Server server) {
+                   EventLoopGroup boss, EventLoopGroup workers, ExecutorService rpcThreads, Server server,
+                   StreamingServer streaming, StreamBackend streamBackend) {
+        this.streaming = streaming;
+        this.streamBackend = streamBackend;
         this.config = config;
         this.rootLock = rootLock;
         this.registry = registry;
@@ -118,6 +130,13 @@ final class Daemon implements AutoCloseable {
         containers.recover();
         store.collectGarbage();
 
+        ContainerStreams containerStreams = new ContainerStreams(containers, sandboxes);
+        StreamTokens streamTokens = new StreamTokens();
+        StreamBackend streamBackend = new StreamBackend(containerStreams, new NetnsDialer(namespaces));
+        StreamingServer streaming = StreamingServer.start(StreamingAddress.parse(config.streamingAddress()),
+                streamTokens, streamBackend);
+        StreamingService streamingService = new StreamingService(streamTokens, containerStreams, streaming::url);
+
         EventLoopGroup boss = new MultiThreadIoEventLoopGroup(1, named("cri-accept"), EpollIoHandler.newFactory());
         EventLoopGroup workers = new MultiThreadIoEventLoopGroup(2, named("cri-io"), EpollIoHandler.newFactory());
         ExecutorService rpcThreads = Executors.newCachedThreadPool(named("cri-rpc"));
@@ -129,14 +148,15 @@ final class Daemon implements AutoCloseable {
                 .maxInboundMessageSize(MAX_MESSAGE_BYTES)
                 .addService(new ImageServiceImpl(store, puller, config.root()))
                 .addService(new RuntimeServiceImpl(version, new RuntimeReadiness(config.toString()), sandboxes,
-                        containers, lifecycle))
+                        containers, lifecycle, streamingService))
                 .build()
                 .start();
         Files.setPosixFilePermissions(config.socket(), PosixFilePermissions.fromString("rw-rw----"));
         LOG.info("cortado " + version + " serving CRI v1 on " + config.socket() + " (root " + config.root()
                 + ", state " + config.state() + ", " + store.list().size() + " images, " + sandboxes.all().size()
                 + " pods, " + containers.all().size() + " containers)");
-        return new Daemon(config, rootLock, registry, fetcher, boss, workers, rpcThreads, server);
+        return new Daemon(config, rootLock, registry, fetcher, boss, workers, rpcThreads, server, streaming,
+                streamBackend);
     }
 
     /**
@@ -180,6 +200,8 @@ final class Daemon implements AutoCloseable {
 
     @Override
     public void close() {
+        streaming.close();
+        streamBackend.close();
         fetcher.close();
         registry.close();
         rpcThreads.shutdownNow();

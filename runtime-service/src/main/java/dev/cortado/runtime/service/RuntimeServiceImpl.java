@@ -36,6 +36,13 @@ import dev.cortado.cri.v1.StreamPodSandboxesResponse;
 import dev.cortado.runtime.container.ContainerLifecycle;
 import dev.cortado.runtime.container.ContainerManager;
 import dev.cortado.runtime.sandbox.SandboxManager;
+import dev.cortado.runtime.streaming.StreamingService;
+import dev.cortado.cri.v1.AttachRequest;
+import dev.cortado.cri.v1.AttachResponse;
+import dev.cortado.cri.v1.ExecRequest;
+import dev.cortado.cri.v1.ExecResponse;
+import dev.cortado.cri.v1.PortForwardRequest;
+import dev.cortado.cri.v1.PortForwardResponse;
 import io.grpc.stub.StreamObserver;
 import java.util.List;
 import dev.cortado.cri.v1.LinuxRuntimeConfiguration;
@@ -76,9 +83,18 @@ public final class RuntimeServiceImpl extends RuntimeServiceGrpc.RuntimeServiceI
     private final PodOperations pods;
     private final ContainerOperations containers;
     private final AtomicReference<String> podCidr = new AtomicReference<>("");
+    /** Exec, Attach and PortForward; null: those RPCs stay UNIMPLEMENTED. */
+    private final StreamingService streaming;
 
     public RuntimeServiceImpl(String runtimeVersion, RuntimeReadiness readiness, SandboxManager sandboxes,
                               ContainerManager containerManager, ContainerLifecycle lifecycle) {
+        this(runtimeVersion, readiness, sandboxes, containerManager, lifecycle, null);
+    }
+
+    public RuntimeServiceImpl(String runtimeVersion, RuntimeReadiness readiness, SandboxManager sandboxes,
+                              ContainerManager containerManager, ContainerLifecycle lifecycle,
+                              StreamingService streaming) {
+        this.streaming = streaming;
         this.runtimeVersion = runtimeVersion;
         this.readiness = readiness;
         this.pods = new PodOperations(sandboxes, containerManager, lifecycle);
@@ -197,6 +213,33 @@ public final class RuntimeServiceImpl extends RuntimeServiceGrpc.RuntimeServiceI
     @Override
     public void execSync(ExecSyncRequest request, StreamObserver<ExecSyncResponse> response) {
         Rpc.run("ExecSync", response, () -> containers.execSync(request));
+    }
+
+    @Override
+    public void exec(ExecRequest request, StreamObserver<ExecResponse> response) {
+        if (streaming == null) {
+            super.exec(request, response);
+            return;
+        }
+        Rpc.run("Exec", response, () -> streaming.exec(request));
+    }
+
+    @Override
+    public void attach(AttachRequest request, StreamObserver<AttachResponse> response) {
+        if (streaming == null) {
+            super.attach(request, response);
+            return;
+        }
+        Rpc.run("Attach", response, () -> streaming.attach(request));
+    }
+
+    @Override
+    public void portForward(PortForwardRequest request, StreamObserver<PortForwardResponse> response) {
+        if (streaming == null) {
+            super.portForward(request, response);
+            return;
+        }
+        Rpc.run("PortForward", response, () -> streaming.portForward(request));
     }
 
     @Override
