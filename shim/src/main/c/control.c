@@ -55,6 +55,7 @@ void on_init_exit(struct shim *s, int status)
         s->exit_signal = 0;
     }
     write_exit_file(s);
+    attach_end_all(s);
     reply_waiting(s, WAIT_START, "ERR the container exited before it started");
     char reply[96];
     format_wait_reply(s, reply, sizeof reply);
@@ -272,8 +273,10 @@ void handle_request(struct shim *s, struct conn *c, char *line)
         conn_reply(c, "OK");
     } else if (strcmp(line, "EXEC") == 0) {
         exec_request(s, c, args);
+    } else if (strcmp(line, "EXEC_STREAM") == 0) {
+        exec_stream_request(s, c, args);
     } else if (strcmp(line, "ATTACH") == 0) {
-        conn_reply(c, "ERR ATTACH is not implemented yet");
+        attach_request(s, c, args);
     } else {
         char reply[160];
         snprintf(reply, sizeof reply, "ERR unknown request \"%.100s\"", line);

@@ -36,6 +36,7 @@ static bool read_stream(struct shim *s, int idx, int max_reads)
         ssize_t n = read(s->stdio_fd[idx], buf, sizeof buf);
         if (n > 0) {
             crilog_write(&s->log, stream, buf, (size_t)n);
+            attach_broadcast(s, stream == LOG_STDOUT ? FRAME_STDOUT : FRAME_STDERR, buf, (size_t)n);
             continue;
         }
         if (n < 0 && errno == EINTR)
@@ -59,9 +60,10 @@ void drain_stdio(struct shim *s)
             read_stream(s, idx, -1);
 }
 
-static void close_conn(struct shim *s, struct conn *c)
+void close_conn(struct shim *s, struct conn *c)
 {
     exec_forget_conn(s, c);
+    stream_forget(s, c);
     for (struct conn **p = &s->conns; *p; p = &(*p)->next) {
         if (*p == c) {
             *p = c->next;
@@ -102,6 +104,7 @@ static void flush_conn(struct shim *s, struct conn *c)
 
 void conn_reply_owned(struct conn *c, char *out, size_t len)
 {
+    stream_free(c); /* a reply line ends a stream that never opened (EXEC_STREAM's ERR) */
     free(c->out);
     c->out = out;
     c->outlen = len;
@@ -175,6 +178,10 @@ static void on_conn_event(struct shim *s, int fd, short revents)
     struct conn *c = find_conn(s, fd);
     if (c == NULL)
         return;
+    if (c->stream != NULL) {
+        stream_on_event(s, c, revents);
+        return;
+    }
     if (c->out != NULL || c->closing) {
         if (revents & (POLLOUT | POLLERR | POLLHUP))
             flush_conn(s, c);
@@ -239,13 +246,18 @@ static void flush_all(struct shim *s)
     struct conn *next;
     for (struct conn *c = s->conns; c; c = next) {
         next = c->next;
-        if (c->out != NULL || c->closing)
+        if (c->stream != NULL)
+            stream_flush(s, c);
+        else if (c->out != NULL || c->closing)
             flush_conn(s, c);
     }
 }
 
 static void dispatch(struct shim *s, const struct pollfd *p)
 {
+    /* Only stdin targets and replying connections are polled for POLLOUT alone. */
+    if (p->events == POLLOUT && stream_on_writable(s, p->fd))
+        return;
     if (p->fd == s->signal_fd)
         on_signals(s);
     else if (p->fd == s->listen_fd)
@@ -288,11 +300,14 @@ int shim_loop(struct shim *s)
         for (int i = 0; i < 2; i++)
             if (s->stdio_fd[i] >= 0)
                 add_pfd(s, s->stdio_fd[i], POLLIN);
+        stream_unblock_lost_targets(s);
         for (struct conn *c = s->conns; c; c = c->next) {
             bool writing = c->out != NULL || c->closing;
-            add_pfd(s, c->fd, writing ? POLLOUT : c->waiting == WAIT_NONE ? POLLIN : 0);
+            short events = writing ? POLLOUT : c->waiting == WAIT_NONE ? POLLIN : 0;
+            add_pfd(s, c->fd, c->stream != NULL ? stream_poll_events(c) : events);
         }
         exec_poll_fds(s, add_pfd);
+        stream_poll_fds(s, add_pfd);
         int timeout = -1;
         uint64_t deadline = exec_next_deadline(s);
         if (deadline != 0) {

@@ -103,6 +103,8 @@ static void open_stdio(struct shim *s, struct child_stdio *io)
         if (pipe2(p, O_CLOEXEC) < 0)
             fail_errno(s, "pipe", NULL);
         io->in = p[0];
+        /* attach writes stdin from the event loop: a full pipe must not block the shim */
+        set_nonblock(p[1]);
         s->stdin_fd = p[1];
     }
 }

@@ -13,6 +13,11 @@
 
 enum conn_wait { WAIT_NONE, WAIT_START, WAIT_EXIT, WAIT_EXEC };
 
+/* Frame ids of the streaming verbs (PROTOCOL.md section 3). */
+enum { FRAME_STDIN = 0, FRAME_STDOUT = 1, FRAME_STDERR = 2, FRAME_EXIT = 3, FRAME_RESIZE = 4 };
+
+struct stream; /* stream.c: a connection that carries frames after its OK */
+
 /* One control connection: a request line in, one reply (and maybe a payload) out. */
 struct conn {
     int fd;
@@ -22,13 +27,17 @@ struct conn {
     char *out;
     size_t outlen, outoff;
     bool closing; /* close once out is flushed */
+    struct stream *stream; /* ATTACH and EXEC_STREAM: frames instead of one reply */
     struct conn *next;
 };
 
-/* A running EXEC request: its child, output collected up to a cap, and a deadline. */
+/* A running EXEC request: its child, output collected up to a cap, and a deadline; or, for
+ * EXEC_STREAM, output sent as frames and stdin taken from them. */
 struct exec_job {
     pid_t pid;
-    int sync_fd, out_fd, err_fd;
+    int sync_fd, out_fd, err_fd; /* with a tty, out_fd is the pty master */
+    int in_fd;                   /* EXEC_STREAM with stdin and no tty: the stdin pipe, or -1 */
+    bool streaming, tty;
     char *buf[2];
     size_t len[2], cap;
     uint64_t deadline_ns; /* monotonic; 0 = none */
@@ -69,6 +78,7 @@ void shim_release(struct shim *s);
 /* Reads whatever the container's stdout/stderr hold now into the log. */
 void drain_stdio(struct shim *s);
 void conn_reply(struct conn *c, const char *line);
+void close_conn(struct shim *s, struct conn *c);
 void conn_reply_owned(struct conn *c, char *out, size_t len);
 /* Sends a reply line to every connection waiting for this event. */
 void reply_waiting(struct shim *s, enum conn_wait what, const char *line);
@@ -88,5 +98,35 @@ void exec_check_timeouts(struct shim *s, uint64_t now);
 uint64_t exec_next_deadline(const struct shim *s);
 void exec_forget_conn(struct shim *s, struct conn *c);
 void exec_kill_all(struct shim *s);
+void exec_stream_request(struct shim *s, struct conn *c, char *args);
+
+/* stream.c */
+struct stream *stream_new(bool is_exec, bool want_in, bool want_out, bool want_err);
+void stream_free(struct conn *c);
+/* Queues OK: from now on the connection carries frames. */
+void stream_open(struct conn *c);
+/* Queues a frame; false when the connection does not take frames or was dropped for lagging. */
+bool stream_send(struct conn *c, int id, const void *data, size_t len);
+/* Queues the exit frame; the connection closes once it is sent. */
+void stream_end(struct conn *c, int exit_code);
+size_t stream_backlog(const struct conn *c);
+/* The command of an EXEC_STREAM started, or (NULL) is gone. */
+void stream_set_job(struct conn *c, struct exec_job *job);
+/* The connection closes: an attach's stdin ends (STDIN_ONCE); the stream is freed. */
+void stream_forget(struct shim *s, struct conn *c);
+void stream_on_event(struct shim *s, struct conn *c, short revents);
+/* Sends what the socket takes; closes the connection once dropped or finished. */
+void stream_flush(struct shim *s, struct conn *c);
+short stream_poll_events(const struct conn *c);
+/* POLLOUT on stdin targets that a stream waits for. */
+void stream_poll_fds(struct shim *s, void (*add)(struct shim *, int, short));
+/* A stdin target became writable; false when no stream waited for fd. */
+bool stream_on_writable(struct shim *s, int fd);
+void stream_unblock_lost_targets(struct shim *s);
+void attach_request(struct shim *s, struct conn *c, char *args);
+/* Container output to every attached connection that asked for stream id. */
+void attach_broadcast(struct shim *s, int id, const char *data, size_t len);
+/* The container exited: every attached connection gets the exit frame. */
+void attach_end_all(struct shim *s);
 
 #endif

@@ -11,6 +11,7 @@ import time
 import traceback
 
 import planenc as pe
+from stream_e2e import STREAM_TESTS
 from harness import (Harness, Shim, live_with_cmdline, pid_alive, sanitizer_reports, seccomp_deny,
                      wait_until)
 
@@ -357,6 +358,7 @@ def resident_size_and_ready_latency(h):
 
 
 def main():
+    TESTS.extend(STREAM_TESTS)
     if os.geteuid() != 0:
         print('e2e: the shim tests need root (namespaces, mounts)')
         return 1

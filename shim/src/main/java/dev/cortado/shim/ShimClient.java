@@ -1,5 +1,7 @@
 package dev.cortado.shim;
 
+import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
@@ -135,11 +137,7 @@ public final class ShimClient {
      * timeout plus the request timeout.
      */
     public ExecResult exec(Path plan, Duration timeout, int outputCap) throws ShimException {
-        String path = plan.toAbsolutePath().toString();
-        if (path.chars().anyMatch(c -> c <= ' ' || c == 0x7f)) {
-            throw new IllegalArgumentException("exec plan path " + plan
-                    + " holds a space or control character, which proto-v1 cannot carry");
-        }
+        String path = planPath(plan);
         if (timeout.isNegative() || outputCap < 0) {
             throw new IllegalArgumentException("exec timeout " + timeout + " and output cap " + outputCap
                     + " must not be negative");
@@ -163,6 +161,54 @@ public final class ShimClient {
             byte[] stderr = connection.readExactly((int) stderrBytes, request, deadline);
             return new ExecResult(exitCode, timedOut, stdout, stderr);
         }
+    }
+
+    /**
+     * ATTACH: the container's output from now on (the streams asked for) and, with {@code stdin},
+     * its stdin. The stream ends with the container's exit code, or without one when the shim
+     * dropped a client that did not keep up with the output.
+     */
+    public ShimStream attach(boolean stdin, boolean stdout, boolean stderr) throws IOException {
+        return openStream("ATTACH " + bit(stdin) + " " + bit(stdout) + " " + bit(stderr), "attach to shim " + socket);
+    }
+
+    /**
+     * EXEC_STREAM: runs the command {@code execPlan} describes (its TTY must agree with
+     * {@code tty}) with live output, stdin when asked, and terminal resizes. Returns once the
+     * command runs; a command that could not start raises a ShimException with the shim's
+     * message ({@code exec nosuch: No such file or directory}). The plan file may be deleted as
+     * soon as this returns. Closing the stream before the command ended kills its process group.
+     */
+    public ShimStream execStream(Path execPlan, boolean tty, boolean stdin) throws IOException {
+        String path = planPath(execPlan);
+        return openStream("EXEC_STREAM " + path + " " + bit(tty) + " " + bit(stdin), "exec in shim " + socket);
+    }
+
+    private ShimStream openStream(String request, String what) throws ShimException {
+        long deadline = deadline();
+        ShimConnection connection = ShimConnection.open(socket);
+        try {
+            connection.send(request, deadline);
+            Reply.parse(request, connection.readLine(request, deadline)).expect(0);
+            ByteBuffer leftover = connection.leftover();
+            return new FramedShimStream(what, connection.handOver(request), leftover);
+        } catch (ShimException | RuntimeException e) {
+            connection.close();
+            throw e;
+        }
+    }
+
+    private static String bit(boolean flag) {
+        return flag ? "1" : "0";
+    }
+
+    private static String planPath(Path plan) {
+        String path = plan.toAbsolutePath().toString();
+        if (path.chars().anyMatch(c -> c <= ' ' || c == 0x7f)) {
+            throw new IllegalArgumentException("exec plan path " + plan
+                    + " holds a space or control character, which proto-v1 cannot carry");
+        }
+        return path;
     }
 
     private Reply exchange(String request, long deadline) throws ShimException {

@@ -157,6 +157,26 @@ final class ShimConnection implements AutoCloseable {
         }
     }
 
+    /**
+     * Ends the request/reply phase of a streaming verb: the channel, now blocking and no longer
+     * owned by this connection, and the bytes already read past the reply line.
+     */
+    SocketChannel handOver(String request) throws ShimException {
+        try {
+            selector.close();
+            channel.configureBlocking(true);
+            return channel;
+        } catch (IOException e) {
+            close();
+            throw gone("switching " + verb(request) + " to streaming", e);
+        }
+    }
+
+    /** What was read past the reply line (the first frames), for {@link #handOver}. */
+    ByteBuffer leftover() {
+        return in.slice();
+    }
+
     /** A reset or broken connection mid-request: the shim died under us. */
     private ShimGoneException gone(String doing, IOException e) {
         return new ShimGoneException("shim " + socket + " went away while " + doing + ": " + reason(e), e);

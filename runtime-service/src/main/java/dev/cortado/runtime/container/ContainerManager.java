@@ -26,6 +26,7 @@ import dev.cortado.runtime.state.Ids;
 import dev.cortado.runtime.state.RecordStore;
 import dev.cortado.shim.ExecResult;
 import dev.cortado.shim.ShimClient;
+import dev.cortado.shim.ShimStream;
 import dev.cortado.shim.plan.InitPlan;
 import java.time.Duration;
 import dev.cortado.shim.ShimCreateRequest;
@@ -366,6 +367,30 @@ public final class ContainerManager {
 
     /** Runs a command in a running container and returns its exit code and output. */
     public ExecResult execSync(Container container, List<String> command, Duration timeout) throws IOException {
+        Path planFile = writeExecPlan(container, command, false);
+        try {
+            return container.shim().exec(planFile, timeout, EXEC_OUTPUT_CAP);
+        } finally {
+            Files.deleteIfExists(planFile);
+        }
+    }
+
+    /**
+     * Starts a command in a running container with live stdio (the streaming server's exec);
+     * returns once it runs. The caller owns (and closes) the stream.
+     */
+    public ShimStream execStream(Container container, List<String> command, boolean tty, boolean stdin)
+            throws IOException {
+        Path planFile = writeExecPlan(container, command, tty);
+        try {
+            return container.shim().execStream(planFile, tty, stdin);
+        } finally {
+            Files.deleteIfExists(planFile);
+        }
+    }
+
+    /** The plan of a command run in the container, in its bundle; the caller deletes it. */
+    private Path writeExecPlan(Container container, List<String> command, boolean tty) throws IOException {
         if (command.isEmpty()) {
             throw CriException.invalid("cmd is required");
         }
@@ -373,14 +398,10 @@ public final class ContainerManager {
             throw new CriException(Status.Code.FAILED_PRECONDITION, "container " + container.describe()
                     + " is not running");
         }
-        InitPlan plan = ExecPlans.of(spec(container), container.record().initPid(), command, false);
+        InitPlan plan = ExecPlans.of(spec(container), container.record().initPid(), command, tty);
         Path planFile = container.paths().bundle().resolve("exec-" + Ids.newId().substring(0, 16) + ".plan");
         AtomicFiles.writeVolatile(planFile, planWriter.encode(plan));
-        try {
-            return container.shim().exec(planFile, timeout, EXEC_OUTPUT_CAP);
-        } finally {
-            Files.deleteIfExists(planFile);
-        }
+        return planFile;
     }
 
     /** The PID namespace of a running container, for a container that targets it. */

@@ -74,12 +74,14 @@ final class Daemon implements AutoCloseable {
     private final EventLoopGroup workers;
     private final ExecutorService rpcThreads;
     private final Server server;
+    private final ContainerStreams streams;
     private final StreamingServer streaming;
     private final StreamBackend streamBackend;
 
     private Daemon(DaemonConfig config, FileLock rootLock, RegistryClient registry, LayerFetcher fetcher,
                    EventLoopGroup boss, EventLoopGroup workers, ExecutorService rpcThreads, Server server,
-                   StreamingServer streaming, StreamBackend streamBackend) {
+                   ContainerStreams streams, StreamingServer streaming, StreamBackend streamBackend) {
+        this.streams = streams;
         this.streaming = streaming;
         this.streamBackend = streamBackend;
         this.config = config;
@@ -126,16 +128,16 @@ final class Daemon implements AutoCloseable {
         ContainerManager containers = new ContainerManager(config.root(), config.state(), store, sandboxes,
                 new OverlayMounter(new MountApi(namespaces), syscalls), new SpecBuilder(HostFacts.current()), launcher,
                 containerRecords, lifecycle, cgroups);
+        ContainerStreams streams = new ContainerStreams(containers, sandboxes);
         sandboxes.recover();
         containers.recover();
         store.collectGarbage();
 
-        ContainerStreams containerStreams = new ContainerStreams(containers, sandboxes);
         StreamTokens streamTokens = new StreamTokens();
-        StreamBackend streamBackend = new StreamBackend(containerStreams, new NetnsDialer(namespaces));
+        StreamBackend streamBackend = new StreamBackend(streams, new NetnsDialer(namespaces));
         StreamingServer streaming = StreamingServer.start(StreamingAddress.parse(config.streamingAddress()),
                 streamTokens, streamBackend);
-        StreamingService streamingService = new StreamingService(streamTokens, containerStreams, streaming::url);
+        StreamingService streamingService = new StreamingService(streamTokens, streams, streaming::url);
 
         EventLoopGroup boss = new MultiThreadIoEventLoopGroup(1, named("cri-accept"), EpollIoHandler.newFactory());
         EventLoopGroup workers = new MultiThreadIoEventLoopGroup(2, named("cri-io"), EpollIoHandler.newFactory());
@@ -155,8 +157,8 @@ final class Daemon implements AutoCloseable {
         LOG.info("cortado " + version + " serving CRI v1 on " + config.socket() + " (root " + config.root()
                 + ", state " + config.state() + ", " + store.list().size() + " images, " + sandboxes.all().size()
                 + " pods, " + containers.all().size() + " containers)");
-        return new Daemon(config, rootLock, registry, fetcher, boss, workers, rpcThreads, server, streaming,
-                streamBackend);
+        return new Daemon(config, rootLock, registry, fetcher, boss, workers, rpcThreads, server, streams,
+                streaming, streamBackend);
     }
 
     /**
@@ -176,6 +178,11 @@ final class Daemon implements AutoCloseable {
             throw new StartupException("the shim " + binary + " is missing or not executable; rebuild cortado");
         }
         return binary;
+    }
+
+    /** Exec, attach and port-forward streams of this daemon's containers and pods (the streaming server's). */
+    ContainerStreams containerStreams() {
+        return streams;
     }
 
     void awaitTermination() throws InterruptedException {
