@@ -24,12 +24,18 @@ public final class ProcessSession implements AutoCloseable {
 
     private final String name;
     private final OutputSink sink;
+    private final boolean reportsExitCode;
     private final ExecutorService input;
     private final AtomicBoolean finished = new AtomicBoolean();
     private volatile ShimStream stream;
     private volatile boolean closed;
 
-    public ProcessSession(String name, OutputSink sink) {
+    /**
+     * @param reportsExitCode whether the exit code is the session's result (exec), or only its
+     *                        end (attach: the container's own exit is not the client's failure)
+     */
+    public ProcessSession(String name, OutputSink sink, boolean reportsExitCode) {
+        this.reportsExitCode = reportsExitCode;
         this.name = name;
         this.sink = sink;
         this.input = Executors.newSingleThreadExecutor(task -> {
@@ -70,8 +76,12 @@ public final class ProcessSession implements AutoCloseable {
                 }
             }
             OptionalInt code = opened.exitCode();
-            finish(code.isPresent() ? ExitStatus.exited(code.getAsInt())
-                    : ExitStatus.failed("the process's exit code is unknown"));
+            if (!reportsExitCode) {
+                finish(ExitStatus.exited(0));
+            } else {
+                finish(code.isPresent() ? ExitStatus.exited(code.getAsInt())
+                        : ExitStatus.failed("the process's exit code is unknown"));
+            }
         } catch (IOException | RuntimeException e) {
             if (!closed) {
                 finish(ExitStatus.failed("reading the process's output failed: " + e.getMessage()));

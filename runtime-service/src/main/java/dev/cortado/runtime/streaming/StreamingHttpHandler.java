@@ -134,7 +134,7 @@ final class StreamingHttpHandler extends SimpleChannelInboundHandler<FullHttpReq
             addStdio(required, attach.tty(), attach.stdin(), attach.stdout(), attach.stderr());
         }
         return new SpdyProcessListener(new SpdyProcessListener.Plan(name, protocol, required, command,
-                backend.opener(target)), channel);
+                target instanceof StreamTarget.Exec, backend.opener(target)), channel);
     }
 
     private static void addStdio(Set<String> required, boolean tty, boolean stdin, boolean stdout, boolean stderr) {

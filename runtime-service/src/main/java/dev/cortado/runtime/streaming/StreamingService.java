@@ -11,8 +11,8 @@ import io.grpc.Status;
 import java.util.function.BiFunction;
 
 /**
- * The Exec, Attach and PortForward RPCs: validate the request as the kubelet would, then issue
- * a single-use URL of the streaming server for it.
+ * The Exec, Attach and PortForward RPCs: validate the request as the kubelet would (the container
+ * checks are {@link ContainerStreams}'), then issue a single-use URL of the streaming server for it.
  */
 public final class StreamingService {
 
@@ -34,7 +34,6 @@ public final class StreamingService {
             throw CriException.invalid("cmd is required: the command to run in container "
                     + request.getContainerId());
         }
-        checkStdio(request.getTty(), request.getStdin(), request.getStdout(), request.getStderr());
         containers.checkExec(request.getContainerId(), request.getCmdList(), request.getTty(), request.getStdin(),
                 request.getStdout(), request.getStderr());
         return ExecResponse.newBuilder().setUrl(issue(new StreamTarget.Exec(request.getContainerId(),
@@ -44,7 +43,6 @@ public final class StreamingService {
 
     public AttachResponse attach(AttachRequest request) {
         requireId(request.getContainerId(), "container_id");
-        checkStdio(request.getTty(), request.getStdin(), request.getStdout(), request.getStderr());
         containers.checkAttach(request.getContainerId(), request.getTty(), request.getStdin(), request.getStdout(),
                 request.getStderr());
         return AttachResponse.newBuilder().setUrl(issue(new StreamTarget.Attach(request.getContainerId(),
@@ -74,16 +72,6 @@ public final class StreamingService {
     private static void requireId(String id, String field) {
         if (id.isBlank()) {
             throw CriException.invalid(field + " is required");
-        }
-    }
-
-    /** The kubelet's own checks: some stream is wanted, and a terminal has no separate stderr. */
-    private static void checkStdio(boolean tty, boolean stdin, boolean stdout, boolean stderr) {
-        if (!stdin && !stdout && !stderr) {
-            throw CriException.invalid("one of stdin, stdout, or stderr must be set");
-        }
-        if (tty && stderr) {
-            throw CriException.invalid("tty and stderr cannot both be true (a terminal carries stderr on stdout)");
         }
     }
 }

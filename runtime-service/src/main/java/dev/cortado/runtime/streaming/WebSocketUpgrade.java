@@ -89,7 +89,7 @@ final class WebSocketUpgrade {
         } else {
             List<String> command = target instanceof StreamTarget.Exec exec ? exec.cmd() : List.of();
             WebSocketProcessHandler handler = new WebSocketProcessHandler(name, protocol, command,
-                    backend.opener(target));
+                    target instanceof StreamTarget.Exec, backend.opener(target));
             pipeline.replace(ctx.name(), "ws-aggregator", new WebSocketFrameAggregator(MAX_MESSAGE));
             pipeline.addLast("ws-process", handler);
             start = handler::start;

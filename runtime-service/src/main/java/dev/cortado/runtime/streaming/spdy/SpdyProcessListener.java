@@ -27,7 +27,7 @@ public final class SpdyProcessListener implements SpdyStreamListener, OutputSink
 
     /** How this listener's session is opened once the streams are in place. */
     public record Plan(String name, String protocol, Set<String> requiredStreams, List<String> command,
-                       ProcessSession.Opener opener) {
+                       boolean reportsExitCode, ProcessSession.Opener opener) {
     }
 
     private final Plan plan;
@@ -62,7 +62,7 @@ public final class SpdyProcessListener implements SpdyStreamListener, OutputSink
         }
         streams.put(type, stream);
         if (session == null && streams.keySet().containsAll(plan.requiredStreams())) {
-            session = new ProcessSession(plan.name(), this);
+            session = new ProcessSession(plan.name(), this, plan.reportsExitCode());
             session.start(plan.opener());
             earlyStdin.forEach(session::stdin);
             if (earlyStdinClosed) {

@@ -30,12 +30,16 @@ public final class WebSocketProcessHandler extends SimpleChannelInboundHandler<W
     private final String name;
     private final String protocol;
     private final List<String> command;
+    private final boolean reportsExitCode;
     private final ProcessSession.Opener opener;
     private final ChannelFraming framing;
     private ProcessSession session;
     private volatile Channel channel;
 
-    public WebSocketProcessHandler(String name, String protocol, List<String> command, ProcessSession.Opener opener) {
+    /** @param reportsExitCode exec: the exit code is the result; attach: only the end */
+    public WebSocketProcessHandler(String name, String protocol, List<String> command, boolean reportsExitCode,
+                                   ProcessSession.Opener opener) {
+        this.reportsExitCode = reportsExitCode;
         this.name = name;
         this.protocol = protocol;
         this.command = command;
@@ -46,7 +50,7 @@ public final class WebSocketProcessHandler extends SimpleChannelInboundHandler<W
     /** Starts the session; call once the handshake is done and this handler is in the pipeline. */
     public void start(Channel connection) {
         this.channel = connection;
-        session = new ProcessSession(name, this);
+        session = new ProcessSession(name, this, reportsExitCode);
         session.start(opener);
     }
 
