@@ -36,6 +36,7 @@ public final class SpdyProcessListener implements SpdyStreamListener, OutputSink
     private final List<byte[]> earlyStdin = new ArrayList<>();
     private final TerminalSize.Reader resizes = new TerminalSize.Reader();
     private boolean earlyStdinClosed;
+    private TerminalSize earlySize;
     private ProcessSession session;
     private volatile int lastStreamId;
 
@@ -64,6 +65,9 @@ public final class SpdyProcessListener implements SpdyStreamListener, OutputSink
         if (session == null && streams.keySet().containsAll(plan.requiredStreams())) {
             session = new ProcessSession(plan.name(), this, plan.reportsExitCode());
             session.start(plan.opener());
+            if (earlySize != null) {
+                session.resize(earlySize);
+            }
             earlyStdin.forEach(session::stdin);
             if (earlyStdinClosed) {
                 session.closeStdin();
@@ -84,6 +88,8 @@ public final class SpdyProcessListener implements SpdyStreamListener, OutputSink
                 for (TerminalSize size : resizes.feed(data)) {
                     if (session != null) {
                         session.resize(size);
+                    } else {
+                        earlySize = size;
                     }
                 }
             } catch (IOException e) {
