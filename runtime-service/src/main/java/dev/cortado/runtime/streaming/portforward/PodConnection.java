@@ -16,11 +16,15 @@ import java.nio.channels.SocketChannel;
  */
 public final class PodConnection {
 
-    /** What the pod side reports: bytes it sent, and that it closed. */
+    /** What the pod side reports: bytes it sent, that it closed, and whether it takes more bytes. */
     public interface Peer {
         void received(byte[] data);
 
         void closed();
+
+        /** The pod's socket buffer filled up (false) or drained (true). */
+        default void writable(boolean writable) {
+        }
     }
 
     private final NioSocketChannel channel;
@@ -49,6 +53,11 @@ public final class PodConnection {
             }
 
             @Override
+            public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+                peer.writable(ctx.channel().isWritable());
+            }
+
+            @Override
             public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
                 ctx.close();
             }
@@ -68,5 +77,13 @@ public final class PodConnection {
 
     public void close() {
         channel.close();
+    }
+
+    /**
+     * Stops or resumes reading from the pod, so a client that reads slowly holds the pod back
+     * instead of filling the daemon's memory.
+     */
+    public void reading(boolean on) {
+        channel.config().setAutoRead(on);
     }
 }

@@ -64,6 +64,12 @@ public final class SpdyConnection extends SimpleChannelInboundHandler<SpdyFrame>
     }
 
     @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        listener.writable(ctx.channel().isWritable());
+        ctx.fireChannelWritabilityChanged();
+    }
+
+    @Override
     public void channelInactive(ChannelHandlerContext ctx) {
         listener.connectionClosed();
     }

@@ -129,11 +129,20 @@ public final class SpdyPortForwardListener implements SpdyStreamListener {
             @Override
             public void received(byte[] data) {
                 pair.data.write(data);
+                if (!channel.isWritable()) {
+                    pair.pod.reading(false);
+                }
             }
 
             @Override
             public void closed() {
                 finish(request, pair);
+            }
+
+            @Override
+            public void writable(boolean writable) {
+                // one slow pod connection holds back the client's whole connection, as one TCP stream must
+                channel.config().setAutoRead(writable);
             }
         });
         pair.early.forEach(pair.pod::send);
@@ -196,6 +205,17 @@ public final class SpdyPortForwardListener implements SpdyStreamListener {
                 pair.pod.close();
             }
             pairs.remove(request);
+        }
+    }
+
+    @Override
+    public void writable(boolean writable) {
+        if (writable) {
+            for (Pair pair : pairs.values()) {
+                if (pair.pod != null) {
+                    pair.pod.reading(true);
+                }
+            }
         }
     }
 

@@ -14,6 +14,10 @@ public interface SpdyStreamListener {
     /** The client reset the stream. */
     void reset(SpdyStream stream);
 
+    /** The client connection's outbound buffer filled up (false) or drained (true). */
+    default void writable(boolean writable) {
+    }
+
     /** The connection is gone; release everything. */
     void connectionClosed();
 }

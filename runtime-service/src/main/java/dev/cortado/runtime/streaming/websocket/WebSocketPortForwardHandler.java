@@ -88,6 +88,14 @@ public final class WebSocketPortForwardHandler extends SimpleChannelInboundHandl
             @Override
             public void received(byte[] data) {
                 channel.writeAndFlush(framing.frame(2 * index, data));
+                if (!channel.isWritable()) {
+                    pods.get(index).reading(false);
+                }
+            }
+
+            @Override
+            public void writable(boolean writable) {
+                channel.config().setAutoRead(writable);
             }
 
             @Override
@@ -137,6 +145,18 @@ public final class WebSocketPortForwardHandler extends SimpleChannelInboundHandl
         } else {
             early.get(index).add(message.data());
         }
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        if (ctx.channel().isWritable()) {
+            for (PodConnection pod : pods) {
+                if (pod != null) {
+                    pod.reading(true);
+                }
+            }
+        }
+        ctx.fireChannelWritabilityChanged();
     }
 
     @Override
