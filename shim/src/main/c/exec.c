@@ -353,11 +353,12 @@ void exec_forget_conn(struct shim *s, struct conn *c)
         if (j->conn != c)
             continue;
         j->conn = NULL;
-        /* a streamed command lives only as long as its client; it is reaped as usual */
-        if (j->streaming) {
+        /* A streamed command lives only as long as its client; it is reaped as usual. Once it
+         * was reaped its pid may be reused: it is not signalled then. */
+        if (j->streaming && !j->exited)
             kill_job(j);
+        if (j->streaming)
             close_fd(&j->in_fd);
-        }
     }
 }
 

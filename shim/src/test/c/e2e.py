@@ -71,7 +71,7 @@ def ack_before_exit_is_refused(h):
         waiter.sendall(b'WAIT\n')  # a pending WAIT does not hold up other requests
         assert s.req('ACK') == 'ERR the container has not exited'
         assert s.req('START') == 'ERR the container was already started'
-        assert s.req('ATTACH 0 1 1') == 'ERR ATTACH is not implemented yet'
+        assert s.req('ATTACH 0 1') == 'ERR usage: ATTACH <stdin 0/1> <stdout 0/1> <stderr 0/1>'
         assert s.req('FROB') == 'ERR unknown request "FROB"'
         assert s.req('KILL x') == 'ERR usage: KILL <signal> [all]'
         assert s.req('KILL 9') == 'OK'

@@ -8,7 +8,8 @@ import java.util.OptionalInt;
  * output as it is written, its stdin, its terminal size, and how it ended.
  *
  * <p>One thread may {@link #read()} while another writes stdin or resizes; writes are serialized
- * among themselves.
+ * among themselves. Interrupting a thread blocked in a call closes the stream (the channel is
+ * interruptible), as {@link #close()} does.
  */
 public interface ShimStream extends AutoCloseable {
     /** Stream number of stdout chunks. */

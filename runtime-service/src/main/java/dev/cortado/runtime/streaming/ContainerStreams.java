@@ -19,8 +19,12 @@ import java.util.List;
  * Attach and PortForward RPCs hand out a URL, and the live streams opened when the URL is used.
  */
 public final class ContainerStreams {
-    /** The node's network namespace, for pods on the host network. */
-    static final Path HOST_NETWORK_NAMESPACE = Path.of("/proc/1/ns/net");
+    /**
+     * The node's network namespace, for pods on the host network: the daemon's own (it runs in
+     * the node's). Not /proc/1/ns/net: where pid 1 is out of reach (a sandboxed or containerized
+     * node, as on the build machines) opening that is refused even to root.
+     */
+    private final Path hostNetworkNamespace = Path.of("/proc/" + ProcessHandle.current().pid() + "/ns/net");
 
     private final ContainerManager containers;
     private final SandboxManager sandboxes;
@@ -82,11 +86,15 @@ public final class ContainerStreams {
         }
     }
 
-    /** The pod's pinned network namespace path for port-forward (host network pods: /proc/1/ns/net); NOT_FOUND for unknown pods. */
+    /**
+     * The pod's pinned network namespace path for port-forward (host network pods: the daemon's
+     * own, {@code /proc/<daemon pid>/ns/net}); NOT_FOUND for unknown pods, FAILED_PRECONDITION for
+     * a stopped pod (its namespace was released).
+     */
     public Path podNetworkNamespace(String podSandboxId) {
         Sandbox sandbox = sandboxes.get(podSandboxId);
         if (sandbox.hostNetwork()) {
-            return HOST_NETWORK_NAMESPACE;
+            return hostNetworkNamespace;
         }
         String pinned = sandbox.record().namespaces().net();
         if (pinned == null) {
