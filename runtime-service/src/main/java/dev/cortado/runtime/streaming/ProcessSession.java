@@ -54,11 +54,13 @@ public final class ProcessSession implements AutoCloseable {
                 finish(ExitStatus.failed(e.getMessage()));
                 return;
             }
-            if (closed) {
-                opened.close();
-                return;
+            synchronized (this) {
+                if (closed) {
+                    opened.close();
+                    return;
+                }
+                stream = opened;
             }
-            stream = opened;
             Thread reader = new Thread(() -> pump(opened), name);
             reader.setDaemon(true);
             reader.start();
@@ -131,13 +133,16 @@ public final class ProcessSession implements AutoCloseable {
     /** The client is gone: the shim stream closes (an exec's process is not killed by this). */
     @Override
     public void close() {
-        closed = true;
-        input.execute(() -> {
-            ShimStream open = stream;
-            if (open != null) {
-                open.close();
-            }
-        });
+        ShimStream open;
+        synchronized (this) {
+            closed = true;
+            open = stream;
+        }
+        // closed here, not on the input thread: a stdin write blocked on a process that does not
+        // read must not keep the stream (and the exec) alive
+        if (open != null) {
+            open.close();
+        }
         input.shutdown();
     }
 }
