@@ -257,4 +257,34 @@ class StreamingExecTest {
         RpcFailures.assertFails(Status.Code.INVALID_ARGUMENT, () -> harness.runtime().exec(ExecRequest.newBuilder()
                 .setContainerId(running).setStdout(true).build()), "cmd");
     }
+
+    @Test
+    void aClientThatLeavesEndsItsExec() throws Exception {
+        String url = execUrl(false, false, true, true, "sleep", "1001");
+        try (SpdyTestClient client = SpdyTestClient.connect(url, "v4.channel.k8s.io")) {
+            client.open(Map.of("streamtype", "error"));
+            client.open(Map.of("streamtype", "stdout"));
+            client.open(Map.of("streamtype", "stderr"));
+            PodFixture.await(() -> pods.sh(running, "ps").contains("sleep 1001"), WAIT,
+                    () -> "the exec never started");
+        }
+        PodFixture.await(() -> !pods.sh(running, "ps").contains("sleep 1001"), WAIT,
+                () -> "the exec outlived its client: " + pods.sh(running, "ps"));
+    }
+
+    @Test
+    void connectionsThatNeverSetUpTheirStreamsAreClosed() throws Exception {
+        String url = execUrl(false, false, true, true, "true");
+        java.net.URI uri = java.net.URI.create(url);
+        try (SpdyTestClient halfDone = SpdyTestClient.connect(url, "v4.channel.k8s.io");
+             java.net.Socket silent = new java.net.Socket(uri.getHost(), uri.getPort())) {
+            halfDone.open(Map.of("streamtype", "error"));
+            silent.setSoTimeout((int) Duration.ofSeconds(45).toMillis());
+            long start = System.nanoTime();
+            assertEquals(-1, silent.getInputStream().read(), "a connection that sends no request is closed");
+            assertTrue(halfDone.awaitEnd(Duration.ofSeconds(15)), "a connection missing streams is closed");
+            long seconds = Duration.ofNanos(System.nanoTime() - start).toSeconds();
+            assertTrue(seconds >= 25 && seconds <= 40, "closed after " + seconds + " s, not about 30 s");
+        }
+    }
 }
