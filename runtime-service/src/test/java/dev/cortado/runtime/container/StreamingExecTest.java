@@ -178,6 +178,22 @@ class StreamingExecTest {
     }
 
     @Test
+    void webSocketTtyResizeIsSeenByStty() throws Exception {
+        String url = execUrl(true, true, true, false, "sh", "-c", "sleep 1; stty size");
+        try (WebSocketTestClient client = WebSocketTestClient.connect(url, "v4.channel.k8s.io")) {
+            byte[] size = "{\"Width\":77,\"Height\":22}".getBytes(StandardCharsets.UTF_8);
+            byte[] message = new byte[size.length + 1];
+            message[0] = 4;
+            System.arraycopy(size, 0, message, 1, size.length);
+            client.send(WebSocketTestClient.BINARY, message);
+            Map<Integer, ByteArrayOutputStream> channels = readChannels(client, false);
+            String output = channels.get(1).toString(StandardCharsets.UTF_8);
+            assertTrue(output.contains("22 77"), "stty size printed: " + output);
+            assertEquals("Success", status(channels.get(3).toByteArray()).path("status").asText());
+        }
+    }
+
+    @Test
     void webSocketBase64ExecReportsTheExitCode() throws Exception {
         String url = execUrl(false, false, true, true, "sh", "-c", "echo out; echo err >&2; exit 4");
         try (WebSocketTestClient client = WebSocketTestClient.connect(url, "v4.base64.channel.k8s.io")) {
