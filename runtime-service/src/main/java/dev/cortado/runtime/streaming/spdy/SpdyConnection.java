@@ -49,6 +49,9 @@ public final class SpdyConnection extends SimpleChannelInboundHandler<SpdyFrame>
             }
             if (data.fin()) {
                 listener.remoteClosed(stream);
+                if (stream.closedByUs()) {
+                    streams.remove(data.streamId());
+                }
             }
         } else if (frame instanceof SpdyFrame.RstStream rst) {
             SpdyStream stream = streams.remove(rst.streamId());

@@ -168,7 +168,18 @@ public final class SpdyPortForwardListener implements SpdyStreamListener {
         if (pair.pod != null) {
             pair.pod.close();
         }
+        forget(request, pair);
+    }
+
+    /** A long-lived connection serves many requests; finished ones leave nothing behind. */
+    private void forget(String request, Pair pair) {
         pairs.remove(request);
+        if (pair.data != null) {
+            requestOfStream.remove(pair.data.id());
+        }
+        if (pair.error != null) {
+            requestOfStream.remove(pair.error.id());
+        }
     }
 
     @Override
@@ -204,7 +215,7 @@ public final class SpdyPortForwardListener implements SpdyStreamListener {
             if (pair.pod != null) {
                 pair.pod.close();
             }
-            pairs.remove(request);
+            forget(request, pair);
         }
     }
 

@@ -64,6 +64,11 @@ public final class SpdyStream {
         }
     }
 
+    /** Whether this end has sent its FIN or a reset. */
+    boolean closedByUs() {
+        return closed.get();
+    }
+
     public void reset() {
         if (closed.compareAndSet(false, true)) {
             channel.writeAndFlush(new SpdyFrame.RstStream(id, SpdyFrame.RstStream.CANCEL));
