@@ -5,6 +5,7 @@ import com.fasterxml.jackson.dataformat.toml.TomlMapper;
 import dev.cortado.runtime.config.DaemonConfig.CniSettings;
 import dev.cortado.runtime.config.DaemonConfig.RegistryAuth;
 import dev.cortado.runtime.config.DaemonConfig.RegistrySettings;
+import dev.cortado.runtime.streaming.StreamingAddress;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,7 +23,7 @@ import java.util.Set;
 public final class ConfigLoader {
 
     private static final Set<String> TOP = Set.of("root", "state", "socket", "log_level",
-            "max_concurrent_downloads", "registry", "cni", "metrics");
+            "max_concurrent_downloads", "registry", "cni", "metrics", "streaming");
     private static final Set<String> CNI = Set.of("conf_dir", "bin_dirs");
     private static final Set<String> REGISTRY = Set.of("mirrors", "configs", "insecure");
     private static final Set<String> REGISTRY_HOST = Set.of("auth");
@@ -69,7 +70,10 @@ public final class ConfigLoader {
             }
         }
         CniSettings cni = tree.has("cni") ? cni(source, tree.get("cni"), base.cni()) : base.cni();
-        return new DaemonConfig(root, state, socket, logLevel, downloads, registries, cni, metrics);
+        String streamingAddress = tree.has("streaming") ? streaming(source, tree.get("streaming"))
+                : base.streamingAddress();
+        return new DaemonConfig(root, state, socket, logLevel, downloads, registries, cni, metrics,
+                streamingAddress);
     }
 
     private static CniSettings cni(String source, JsonNode node, CniSettings base) throws ConfigException {
@@ -91,6 +95,20 @@ public final class ConfigLoader {
             }
         }
         return new CniSettings(confDir, binDirs);
+    }
+
+    private static String streaming(String source, JsonNode node) throws ConfigException {
+        checkKeys(source, "streaming.", node, Set.of("address"));
+        if (!node.has("address")) {
+            return DaemonConfig.defaults().streamingAddress();
+        }
+        String address = text(source, node, "address");
+        try {
+            StreamingAddress.parse(address);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(source + ": streaming." + e.getMessage());
+        }
+        return address;
     }
 
     private static RegistrySettings registry(String source, JsonNode node) throws ConfigException {

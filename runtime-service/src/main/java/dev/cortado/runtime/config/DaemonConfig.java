@@ -16,16 +16,18 @@ import java.util.Map;
  * @param registries             per-registry mirrors, credentials and insecure flags
  * @param cni                    where pod network configuration and CNI plugins are found
  * @param metrics                where the Prometheus endpoint listens; null: no endpoint (the default)
+ * @param streamingAddress       host:port of the exec/attach/port-forward server (port 0: any free port)
  */
 public record DaemonConfig(Path root, Path state, Path socket, String logLevel, int maxConcurrentDownloads,
-                           RegistrySettings registries, CniSettings cni, ListenAddress metrics) {
+                           RegistrySettings registries, CniSettings cni, ListenAddress metrics,
+                           String streamingAddress) {
 
     public static final Path DEFAULT_FILE = Path.of("/etc/cortado/cortado.toml");
 
     public static DaemonConfig defaults() {
         return new DaemonConfig(Path.of("/var/lib/cortado"), Path.of("/run/cortado"),
                 Path.of("/run/cortado/cortado.sock"), "info", 3, RegistrySettings.none(), CniSettings.defaults(),
-                null);
+                null, "127.0.0.1:0");
     }
 
     /**

@@ -5,6 +5,7 @@ import dev.cortado.runtime.config.ConfigLoader;
 import dev.cortado.runtime.config.DaemonConfig;
 import dev.cortado.runtime.config.ListenAddress;
 import dev.cortado.runtime.config.LogLevels;
+import dev.cortado.runtime.streaming.StreamingAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -37,6 +38,9 @@ public final class CommandLine {
               --metrics-address <host:port>
                                      serve Prometheus metrics at http://<host:port>/metrics
                                      (default: off; "off" turns a configured endpoint off)
+              --streaming-address <host:port>
+                                     where exec/attach/port-forward URLs point (default 127.0.0.1:0,
+                                     a free loopback port)
               --version              print the version and exit
               -h, --help             print this help and exit
 
@@ -47,13 +51,15 @@ public final class CommandLine {
               [registry] insecure = ["host:port", ...]     plain HTTP / unverified TLS allowed
               [registry.mirrors."docker.io"] endpoint = ["http://127.0.0.1:5000", ...]
               [registry.configs."host".auth] username, password, auth, identitytoken
+              [streaming] address = "127.0.0.1:0"         the exec/attach/port-forward server
 
             Point crictl at it:  crictl --runtime-endpoint unix:///run/cortado/cortado.sock images
             Point a kubelet at it: --container-runtime-endpoint=unix:///run/cortado/cortado.sock
             """;
 
     private static final List<String> VALUED = List.of("--config", "--root", "--state", "--socket", "--log-level",
-            "--max-concurrent-downloads", "--cni-conf-dir", "--cni-bin-dir", "--metrics-address");
+            "--max-concurrent-downloads", "--cni-conf-dir", "--cni-bin-dir", "--metrics-address",
+            "--streaming-address");
 
     /** What the command line asks for: run with a configuration, or print help or the version. */
     public record Parsed(DaemonConfig config, boolean help, boolean version) {
@@ -134,8 +140,17 @@ public final class CommandLine {
             String address = flags.get("--metrics-address");
             metrics = address.equals("off") ? null : ListenAddress.parse(address, "--metrics-address");
         }
+        String streamingAddress = config.streamingAddress();
+        if (flags.containsKey("--streaming-address")) {
+            streamingAddress = flags.get("--streaming-address");
+            try {
+                StreamingAddress.parse(streamingAddress);
+            } catch (IllegalArgumentException e) {
+                throw new ConfigException("--streaming-address: " + e.getMessage());
+            }
+        }
         return new DaemonConfig(root, state, socket, level, downloads, config.registries(), cni(flags, config.cni()),
-                metrics);
+                metrics, streamingAddress);
     }
 
     private static DaemonConfig.CniSettings cni(Map<String, String> flags, DaemonConfig.CniSettings base)

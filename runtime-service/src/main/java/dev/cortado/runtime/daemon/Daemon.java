@@ -29,6 +29,12 @@ import dev.cortado.runtime.sandbox.ShimPodInits;
 import dev.cortado.runtime.state.RecordStore;
 import dev.cortado.runtime.streaming.ContainerStreams;
 import dev.cortado.runtime.stats.StatsCollector;
+import dev.cortado.runtime.streaming.StreamBackend;
+import dev.cortado.runtime.streaming.StreamTokens;
+import dev.cortado.runtime.streaming.StreamingAddress;
+import dev.cortado.runtime.streaming.StreamingServer;
+import dev.cortado.runtime.streaming.StreamingService;
+import dev.cortado.runtime.streaming.portforward.NetnsDialer;
 import dev.cortado.shim.ShimLauncher;
 import dev.cortado.runtime.config.DaemonConfig;
 import dev.cortado.runtime.service.RuntimeReadiness;
@@ -84,11 +90,15 @@ final class Daemon implements AutoCloseable {
     private final Server server;
     private final ContainerStreams streams;
     private final StatsCollector stats;
+    private final StreamingServer streaming;
+    private final StreamBackend streamBackend;
 
     private Daemon(DaemonConfig config, FileLock rootLock, RegistryClient registry, LayerFetcher fetcher,
                    ContainerEventHub events, MetricsEndpoint metricsEndpoint, EventLoopGroup boss,
                    EventLoopGroup workers, ExecutorService rpcThreads, Server server, ContainerStreams streams,
-                   StatsCollector stats) {
+                   StatsCollector stats, StreamingServer streaming, StreamBackend streamBackend) {
+        this.streaming = streaming;
+        this.streamBackend = streamBackend;
         this.config = config;
         this.rootLock = rootLock;
         this.registry = registry;
@@ -153,6 +163,12 @@ final class Daemon implements AutoCloseable {
         metrics.register(new RuntimeGauges(sandboxes, containers));
         MetricsEndpoint endpoint = startMetrics(config, metrics);
 
+        StreamTokens streamTokens = new StreamTokens();
+        StreamBackend streamBackend = new StreamBackend(streams, new NetnsDialer(namespaces));
+        StreamingServer streaming = StreamingServer.start(StreamingAddress.parse(config.streamingAddress()),
+                streamTokens, streamBackend);
+        StreamingService streamingService = new StreamingService(streamTokens, streams, streaming::url);
+
         EventLoopGroup boss = new MultiThreadIoEventLoopGroup(1, named("cri-accept"), EpollIoHandler.newFactory());
         EventLoopGroup workers = new MultiThreadIoEventLoopGroup(2, named("cri-io"), EpollIoHandler.newFactory());
         ExecutorService rpcThreads = Executors.newCachedThreadPool(named("cri-rpc"));
@@ -165,7 +181,7 @@ final class Daemon implements AutoCloseable {
                 .intercept(new RpcLatency(metrics))
                 .addService(new ImageServiceImpl(store, puller, config.root()))
                 .addService(new RuntimeServiceImpl(version, new RuntimeReadiness(config.toString(), network::state),
-                        sandboxes, containers, lifecycle, events, stats))
+                        sandboxes, containers, lifecycle, events, stats, streamingService))
                 .build()
                 .start();
         Files.setPosixFilePermissions(config.socket(), PosixFilePermissions.fromString("rw-rw----"));
@@ -173,7 +189,7 @@ final class Daemon implements AutoCloseable {
                 + ", state " + config.state() + ", " + store.list().size() + " images, " + sandboxes.all().size()
                 + " pods, " + containers.all().size() + " containers)");
         return new Daemon(config, rootLock, registry, fetcher, events, endpoint, boss, workers, rpcThreads, server,
-                streams, stats);
+                streams, stats, streaming, streamBackend);
     }
 
     private static MetricsEndpoint startMetrics(DaemonConfig config, CollectorRegistry metrics)
@@ -250,6 +266,8 @@ final class Daemon implements AutoCloseable {
             metricsEndpoint.close();
         }
         stats.close();
+        streaming.close();
+        streamBackend.close();
         fetcher.close();
         registry.close();
         rpcThreads.shutdownNow();

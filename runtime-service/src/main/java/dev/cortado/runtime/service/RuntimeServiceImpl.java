@@ -41,6 +41,13 @@ import dev.cortado.cri.v1.GetEventsRequest;
 import dev.cortado.runtime.events.ContainerEventHub;
 import io.grpc.stub.ServerCallStreamObserver;
 import dev.cortado.runtime.stats.StatsCollector;
+import dev.cortado.runtime.streaming.StreamingService;
+import dev.cortado.cri.v1.AttachRequest;
+import dev.cortado.cri.v1.AttachResponse;
+import dev.cortado.cri.v1.ExecRequest;
+import dev.cortado.cri.v1.ExecResponse;
+import dev.cortado.cri.v1.PortForwardRequest;
+import dev.cortado.cri.v1.PortForwardResponse;
 import io.grpc.stub.StreamObserver;
 import java.util.List;
 import dev.cortado.cri.v1.LinuxRuntimeConfiguration;
@@ -89,10 +96,13 @@ public final class RuntimeServiceImpl extends RuntimeServiceGrpc.RuntimeServiceI
     private final AtomicReference<String> podCidr = new AtomicReference<>("");
     private final ContainerEventHub events;
     private final SandboxManager sandboxes;
+    /** Exec, Attach and PortForward; null: those RPCs stay UNIMPLEMENTED. */
+    private final StreamingService streaming;
 
     public RuntimeServiceImpl(String runtimeVersion, RuntimeReadiness readiness, SandboxManager sandboxes,
                               ContainerManager containerManager, ContainerLifecycle lifecycle,
-                              ContainerEventHub events, StatsCollector statsCollector) {
+                              ContainerEventHub events, StatsCollector statsCollector, StreamingService streaming) {
+        this.streaming = streaming;
         this.runtimeVersion = runtimeVersion;
         this.events = events;
         this.readiness = readiness;
@@ -305,6 +315,33 @@ public final class RuntimeServiceImpl extends RuntimeServiceGrpc.RuntimeServiceI
         for (int from = 0; from < items.size() || from == 0; from += STREAM_PAGE) {
             send.accept(items.subList(from, Math.min(items.size(), from + STREAM_PAGE)));
         }
+    }
+
+    @Override
+    public void exec(ExecRequest request, StreamObserver<ExecResponse> response) {
+        if (streaming == null) {
+            super.exec(request, response);
+            return;
+        }
+        Rpc.run("Exec", response, () -> streaming.exec(request));
+    }
+
+    @Override
+    public void attach(AttachRequest request, StreamObserver<AttachResponse> response) {
+        if (streaming == null) {
+            super.attach(request, response);
+            return;
+        }
+        Rpc.run("Attach", response, () -> streaming.attach(request));
+    }
+
+    @Override
+    public void portForward(PortForwardRequest request, StreamObserver<PortForwardResponse> response) {
+        if (streaming == null) {
+            super.portForward(request, response);
+            return;
+        }
+        Rpc.run("PortForward", response, () -> streaming.portForward(request));
     }
 
     @Override

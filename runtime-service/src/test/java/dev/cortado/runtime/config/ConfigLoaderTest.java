@@ -77,4 +77,16 @@ class ConfigLoaderTest {
         ConfigException e = assertThrows(ConfigException.class, () -> load(toml));
         assertTrue(e.getMessage().contains(expected), e.getMessage());
     }
+
+    @Test
+    void streamingAddressFromItsTable() throws Exception {
+        assertEquals("127.0.0.1:0", DaemonConfig.defaults().streamingAddress(), "loopback, any free port");
+        assertEquals("0.0.0.0:10010", load("[streaming]\naddress = \"0.0.0.0:10010\"\n").streamingAddress());
+        assertEquals("[::1]:0", load("[streaming]\naddress = \"[::1]:0\"\n").streamingAddress());
+        ConfigException bad = assertThrows(ConfigException.class,
+                () -> load("[streaming]\naddress = \"localhost\"\n"));
+        assertTrue(bad.getMessage().contains("host:port"), bad.getMessage());
+        ConfigException unknown = assertThrows(ConfigException.class, () -> load("[streaming]\nport = 1\n"));
+        assertTrue(unknown.getMessage().contains("streaming.port"), unknown.getMessage());
+    }
 }

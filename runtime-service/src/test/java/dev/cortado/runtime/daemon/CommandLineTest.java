@@ -61,6 +61,18 @@ class CommandLineTest {
     }
 
     @Test
+    void streamingAddressFlagOverridesTheFile() throws Exception {
+        Path file = dir.resolve("s.toml");
+        Files.writeString(file, "[streaming]\naddress = \"127.0.0.1:10010\"\n");
+        assertEquals("127.0.0.1:10010", CommandLine.parse(new String[] {"--config", file.toString()}).config()
+                .streamingAddress());
+        assertEquals("[::1]:0", CommandLine.parse(new String[] {"--config", file.toString(),
+                "--streaming-address", "[::1]:0"}).config().streamingAddress());
+        assertMessage(new String[] {"--streaming-address", "nowhere"}, "--streaming-address");
+        assertTrue(CommandLine.USAGE.contains("--streaming-address"));
+    }
+
+    @Test
     void refusesBadFlagsWithTheirName() {
         assertMessage(new String[] {"--root"}, "flag --root needs a value");
         assertMessage(new String[] {"--root", "relative"}, "--root must be an absolute path");
