@@ -126,6 +126,14 @@ class SecuritySpecTest {
         assertTrue(masked.spec().deviceRules().contains(DeviceRule.denyAll()));
         JsonNode config = json(masked);
         assertTrue(strings(mount(config, "/sys").get("options")).contains("ro"));
+        BuiltSpec unmasked = build(withSecurity(LinuxContainerSecurityContext.newBuilder()).build(), pod.sandbox());
+        assertEquals(List.of(), unmasked.plan().maskedPaths(), "procMount Unmasked: the kubelet sends empty lists");
+        assertEquals(List.of(), unmasked.plan().readonlyPaths());
+        ContainerConfig.Builder noContext = pod.config();
+        BuiltSpec defaults = build(noContext.setLinux(noContext.getLinux().toBuilder().clearSecurityContext())
+                .build(), pod.sandbox());
+        assertEquals(MaskedPaths.DEFAULT_MASKED, defaults.plan().maskedPaths(), "no security context at all");
+        assertEquals(MaskedPaths.DEFAULT_READONLY, defaults.plan().readonlyPaths());
     }
 
     @Test
