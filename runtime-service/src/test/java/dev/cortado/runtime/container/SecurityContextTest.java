@@ -264,9 +264,15 @@ class SecurityContextTest {
             PodFixture.Pod pod = pods.startPod("rro");
             String id = pods.run(pod, sleeper("rro", LinuxContainerSecurityContext.newBuilder())
                     .addMounts(Mount.newBuilder().setHostPath(volume.toString()).setContainerPath("/data")
-                            .setReadonly(true).setRecursiveReadOnly(true)).build());
+                            .setReadonly(true).setRecursiveReadOnly(true))
+                    .addMounts(Mount.newBuilder().setHostPath(volume.toString()).setContainerPath("/plain")
+                            .setReadonly(true)).build());
             assertEquals("top-readonly\nsub-readonly\n", pods.sh(id, "touch /data/x 2>/dev/null || echo top-readonly;"
                     + " touch /data/sub/x 2>/dev/null || echo sub-readonly"));
+            // plain readonly, as the CRI defines it: the top mount only
+            assertEquals("top-readonly\nsub-writable\n", pods.sh(id, "touch /plain/x 2>/dev/null || echo top-readonly;"
+                    + " touch /plain/sub/y && echo sub-writable"));
+            assertTrue(Files.exists(volume.resolve("sub/y")));
             RpcFailures.assertFails(Status.Code.INVALID_ARGUMENT, () -> pods.create(pod, sleeper("rro-rw",
                     LinuxContainerSecurityContext.newBuilder()).addMounts(Mount.newBuilder()
                     .setHostPath(volume.toString()).setContainerPath("/data").setRecursiveReadOnly(true)).build()),

@@ -159,8 +159,11 @@ class SecuritySpecTest {
         assertEquals(List.of("rbind", "rprivate", "rro"), strings(mount(json(built), "/data").get("options")));
         InitPlan.MountSpec planned = built.plan().mounts().stream().filter(m -> m.target().equals("/data"))
                 .findFirst().orElseThrow();
-        long wanted = MountFlag.BIND | MountFlag.REC | MountFlag.RDONLY;
+        long wanted = MountFlag.BIND | MountFlag.REC | MountFlag.RDONLY | MountFlag.RECURSIVE_READONLY;
         assertEquals(wanted, planned.flags() & wanted);
+        InitPlan.MountSpec plain = built.plan().mounts().stream()
+                .filter(m -> m.target().equals("/var/run/secrets/kubernetes.io/serviceaccount")).findFirst().orElseThrow();
+        assertEquals(0, plain.flags() & MountFlag.RECURSIVE_READONLY, "plain readonly is not recursive");
         IllegalArgumentException slave = assertThrows(IllegalArgumentException.class, () -> build(pod.config()
                 .addMounts(rro.clone().setPropagation(MountPropagation.PROPAGATION_HOST_TO_CONTAINER)).build(),
                 pod.sandbox()));
