@@ -17,6 +17,9 @@
 #include <sys/sysmacros.h>
 #include <unistd.h>
 
+/* Not an MS_* flag: the plan's way to ask for a read-only bind whose submounts are read-only too
+ * (CRI recursive_read_only); a plain read-only bind makes only its top mount read-only. */
+#define PLAN_MOUNT_RECURSIVE_READONLY (1ull << 40)
 #define REMOUNT_FLAGS (MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC | MS_NOATIME | MS_NODIRATIME | MS_RELATIME)
 
 /* Resolves a path as if rootfd were "/": symlinks and ".." cannot leave the rootfs. */
@@ -169,7 +172,8 @@ static void do_mount(const struct child_ctx *ctx, int rootfd, const struct mount
         child_fail(ctx, "mount", m->target);
     char path[32];
     fd_path(fd, path);
-    unsigned long flags = (unsigned long)m->flags;
+    unsigned long flags = (unsigned long)(m->flags & ~PLAN_MOUNT_RECURSIVE_READONLY);
+    int recursive_readonly = (m->flags & PLAN_MOUNT_RECURSIVE_READONLY) != 0;
     const char *data = *m->data ? m->data : NULL;
     if (flags & MS_BIND) {
         if (mount(m->source, path, NULL, MS_BIND | (flags & MS_REC), NULL) < 0)
@@ -179,7 +183,7 @@ static void do_mount(const struct child_ctx *ctx, int rootfd, const struct mount
             fd = reopened(ctx, rootfd, m->target, path);
             if (remount_bind(path, flags & REMOUNT_FLAGS) < 0)
                 child_fail(ctx, "remount", m->target);
-            if ((flags & (MS_REC | MS_RDONLY)) == (MS_REC | MS_RDONLY))
+            if (recursive_readonly && (flags & MS_RDONLY))
                 make_tree_readonly(ctx, fd, m->target);
         }
     } else if (mount(m->source, path, m->fstype, flags, data) < 0) {

@@ -181,13 +181,16 @@ def no_pivot_and_recursive_readonly_bind(h):
     data = os.path.join(h.tmp, 'data')
     h.tmpfs(os.path.join(data, 'sub'))
     p = h.plan(['sh', '-c', 'test -e /../../../etc/debian_version && echo host-visible; '
-                'ls /data; touch /data/x /data/sub/x 2>&1 | wc -l; cat /proc/self/cgroup | grep -vc ":/$"'],
+                'ls /data; touch /data/x /data/sub/x 2>&1 | wc -l; touch /plain/x /plain/sub/y 2>&1 | wc -l; '
+                'cat /proc/self/cgroup | grep -vc ":/$"'],
                namespaces=pe.CLONE_NEWNS | pe.CLONE_NEWPID | pe.CLONE_NEWCGROUP)
-    p.mount(data, '/data', '', pe.MS_BIND | pe.MS_REC | pe.MS_RDONLY)
+    p.mount(data, '/data', '', pe.MS_BIND | pe.MS_REC | pe.MS_RDONLY | pe.RECURSIVE_READONLY)
+    # a plain read-only bind: only its top mount is read-only, as the CRI's readonly says
+    p.mount(data, '/plain', '', pe.MS_BIND | pe.MS_REC | pe.MS_RDONLY)
     p.add(pe.NO_PIVOT, pe.b(True))
     code, out = Shim(h, p, 'nopivot').run()
-    assert out == 'sub\n2\n0\n', out
-    assert os.listdir(os.path.join(data, 'sub')) == []
+    assert out == 'sub\n2\n1\n0\n', out
+    assert os.listdir(os.path.join(data, 'sub')) == ['y']
 
 
 @test

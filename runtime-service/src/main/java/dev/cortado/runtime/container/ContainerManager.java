@@ -16,6 +16,7 @@ import dev.cortado.image.content.Digest;
 import dev.cortado.rpc.CriException;
 import dev.cortado.runtime.cgroup.Cgroup;
 import dev.cortado.runtime.cgroup.CgroupLayout;
+import dev.cortado.runtime.cgroup.DeviceAccess;
 import dev.cortado.runtime.mount.OverlayMounter;
 import dev.cortado.runtime.oci.BuiltSpec;
 import dev.cortado.runtime.oci.ContainerRequest;
@@ -148,6 +149,7 @@ public final class ContainerManager {
             phases.mark("cgroup");
             BuiltSpec built = specs.build(request(container, sandbox, image));
             container.spec(built.spec());
+            DeviceAccess.apply(cgroup, cgroups, built.spec().deviceRules());
             phases.mark("spec");
             resources.applyAtCreate(cgroup, built.spec().resources());
             phases.mark("limits");

@@ -36,6 +36,11 @@ public record HostFacts(String nodeHostname, int daemonOomScoreAdj, int lastCapa
         this(nodeHostname, daemonOomScoreAdj, lastCapability, mountInfo, Capabilities.all(lastCapability));
     }
 
+    /** Whether the daemon (and so the shim) may set an oom_score_adj below its own. */
+    public boolean canLowerOomScoreAdj() {
+        return (daemonBounding & LinuxCapability.SYS_RESOURCE.bit()) != 0;
+    }
+
     /** Every capability the kernel knows and the daemon may hand on. */
     public long allCapabilities() {
         return Capabilities.all(lastCapability) & daemonBounding;

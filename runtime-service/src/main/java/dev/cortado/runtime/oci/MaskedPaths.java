@@ -22,7 +22,19 @@ public final class MaskedPaths {
 
     /** The request's list when it has one (checked), else the default. */
     public static List<String> choose(List<String> requested, List<String> defaults, String field) {
-        if (requested.isEmpty()) {
+        return choose(requested, defaults, field, false);
+    }
+
+    /**
+     * The paths to mask or make read-only.
+     *
+     * @param exactly the request comes with a security context, as every kubelet request does:
+     *                its list is taken as sent, so that the empty lists the kubelet sends for
+     *                procMount Unmasked unmask /proc. A request without one (crictl, tests) gets
+     *                the defaults, as containerd gives them.
+     */
+    public static List<String> choose(List<String> requested, List<String> defaults, String field, boolean exactly) {
+        if (requested.isEmpty() && !exactly) {
             return defaults;
         }
         for (int i = 0; i < requested.size(); i++) {

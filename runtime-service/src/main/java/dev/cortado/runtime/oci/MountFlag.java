@@ -20,6 +20,11 @@ public final class MountFlag {
     public static final long SHARED = 1L << 20;
     public static final long RELATIME = 1L << 21;
     public static final long STRICTATIME = 1L << 24;
+    /**
+     * Not a mount(2) flag: the init plan's request that a read-only bind be read-only all the way
+     * down (mount_setattr with AT_RECURSIVE); without it only the top mount is (shim/PROTOCOL.md).
+     */
+    public static final long RECURSIVE_READONLY = 1L << 40;
 
     private MountFlag() {
     }

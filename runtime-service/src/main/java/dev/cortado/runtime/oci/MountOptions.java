@@ -24,7 +24,7 @@ public record MountOptions(long flags, long propagation, String data) {
             Map.entry("ro", new Flag(MountFlag.RDONLY, true)),
             Map.entry("rw", new Flag(MountFlag.RDONLY, false)),
             // OCI 1.1's recursive read-only: the init makes the whole bound tree read-only (mount_setattr)
-            Map.entry("rro", new Flag(MountFlag.RDONLY | MountFlag.REC, true)),
+            Map.entry("rro", new Flag(MountFlag.RDONLY | MountFlag.REC | MountFlag.RECURSIVE_READONLY, true)),
             Map.entry("nosuid", new Flag(MountFlag.NOSUID, true)),
             Map.entry("suid", new Flag(MountFlag.NOSUID, false)),
             Map.entry("nodev", new Flag(MountFlag.NODEV, true)),

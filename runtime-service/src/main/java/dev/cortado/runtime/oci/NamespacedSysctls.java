@@ -64,18 +64,23 @@ public final class NamespacedSysctls {
 
     /**
      * The message for a container whose init could not write one of the pod's sysctls because
-     * the kernel refused the value (EINVAL, ERANGE): "linux.sysctls[\"net.ipv4.x\"]: the kernel
-     * refused the value: Invalid argument". Empty for any other failure.
+     * the kernel refused the value (EINVAL, ERANGE) or knows no such key (ENOENT):
+     * "linux.sysctls[\"net.ipv4.x\"]: the kernel refused the value: Invalid argument". Empty for
+     * any other failure.
      */
     public static Optional<String> kernelRefusal(ShimException failure) {
         String step = failure.step();
         String detail = failure.detail();
-        if (step == null || !step.startsWith("sysctl ") || detail == null
-                || !(detail.equals("Invalid argument") || detail.equals("Numerical result out of range"))) {
+        if (step == null || !step.startsWith("sysctl ") || detail == null) {
             return Optional.empty();
         }
-        return Optional.of(FIELD + "[\"" + step.substring("sysctl ".length()) + "\"]: the kernel refused the value: "
-                + detail);
+        String field = FIELD + "[\"" + step.substring("sysctl ".length()) + "\"]: ";
+        return switch (detail) {
+            case "Invalid argument", "Numerical result out of range" ->
+                    Optional.of(field + "the kernel refused the value: " + detail);
+            case "No such file or directory" -> Optional.of(field + "this kernel has no such sysctl");
+            default -> Optional.empty();
+        };
     }
 
     private enum Namespace { NET, IPC }

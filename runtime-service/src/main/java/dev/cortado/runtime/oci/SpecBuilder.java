@@ -94,8 +94,9 @@ public final class SpecBuilder {
         SeccompFilter filter = seccomp.forContainer(security, capabilities.bounding()).orElse(null);
         ResourceLimits resources = config.getLinux().hasResources()
                 ? ResourceLimits.from(config.getLinux().getResources()) : ResourceLimits.NONE;
-        // lowering oom_score_adj below the daemon's needs CAP_SYS_RESOURCE; clamp instead of failing
-        int oomScoreAdj = Math.max(resources.oomScoreAdj(), host.daemonOomScoreAdj());
+        // lowering oom_score_adj below the daemon's needs CAP_SYS_RESOURCE; without it, clamp instead of failing
+        int oomScoreAdj = host.canLowerOomScoreAdj() ? resources.oomScoreAdj()
+                : Math.max(resources.oomScoreAdj(), host.daemonOomScoreAdj());
 
         ResolvedMounts binds = new MountResolver(host.mountInfo())
                 .resolve(config.getMountsList(), request.podFiles(), security.getReadonlyRootfs());
@@ -112,11 +113,11 @@ public final class SpecBuilder {
         }
         MountLayout layout = MountLayout.of(binds, request.cgroups(), devices, privileged);
 
-        // the kubelet sends the lists it wants (empty for procMount Unmasked); a privileged container has none
+        boolean kubeletLists = config.getLinux().hasSecurityContext();
         List<String> masked = privileged ? List.of() : MaskedPaths.choose(security.getMaskedPathsList(),
-                MaskedPaths.DEFAULT_MASKED, CONTEXT + "masked_paths");
+                MaskedPaths.DEFAULT_MASKED, CONTEXT + "masked_paths", kubeletLists);
         List<String> readonly = privileged ? List.of() : MaskedPaths.choose(security.getReadonlyPathsList(),
-                MaskedPaths.DEFAULT_READONLY, CONTEXT + "readonly_paths");
+                MaskedPaths.DEFAULT_READONLY, CONTEXT + "readonly_paths", kubeletLists);
         String ownHostname = request.namespaces().uts().sharing() == NamespaceSetting.Sharing.NEW ? hostname : null;
 
         return new ContainerSpec(args, env, cwd, config.getTty(), config.getStdin(), config.getStdinOnce(), user,

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.cortado.cri.v1.Capability;
 import dev.cortado.cri.v1.ContainerConfig;
+import dev.cortado.cri.v1.Device;
 import dev.cortado.cri.v1.ExecSyncResponse;
 import dev.cortado.cri.v1.Int64Value;
 import dev.cortado.cri.v1.LinuxContainerConfig;
@@ -13,6 +14,7 @@ import dev.cortado.cri.v1.LinuxContainerSecurityContext;
 import dev.cortado.cri.v1.LinuxPodSandboxConfig;
 import dev.cortado.cri.v1.LinuxSandboxSecurityContext;
 import dev.cortado.cri.v1.ListPodSandboxRequest;
+import dev.cortado.cri.v1.Mount;
 import dev.cortado.cri.v1.NamespaceMode;
 import dev.cortado.cri.v1.PodSandboxConfig;
 import dev.cortado.cri.v1.StatusRequest;
@@ -175,6 +177,22 @@ class SecurityContextTest {
     }
 
     @Test
+    void theDeviceCgroupLetsAContainerUseOnlyDefaultAndRequestedDevices() {
+        PodFixture.Pod pod = pods.startPod("devices");
+        String plain = pods.run(pod, sleeper("plain", LinuxContainerSecurityContext.newBuilder()).build());
+        ExecSyncResponse denied = pods.exec(plain, 30, "sh", "-c",
+                "mknod /dev/kmsg-copy c 1 11 && echo made; echo cortado-device-test > /dev/kmsg-copy");
+        assertEquals("made\n", denied.getStdout().toStringUtf8(), "mknod is allowed, using the node is not");
+        assertNotEquals(0, denied.getExitCode());
+        assertTrue(denied.getStderr().toStringUtf8().contains("Operation not permitted"),
+                denied.getStderr().toStringUtf8());
+        String given = pods.run(pod, sleeper("given", LinuxContainerSecurityContext.newBuilder())
+                .addDevices(Device.newBuilder().setHostPath("/dev/kmsg").setContainerPath("/dev/kmsg")
+                        .setPermissions("w")).build());
+        assertEquals("written\n", pods.sh(given, "echo cortado-device-test > /dev/kmsg && echo written"));
+    }
+
+    @Test
     void aReadOnlyRootRefusesWrites() {
         PodFixture.Pod pod = pods.startPod("readonly");
         String id = pods.run(pod, sleeper("ro", LinuxContainerSecurityContext.newBuilder().setReadonlyRootfs(true))
@@ -236,6 +254,31 @@ class SecurityContextTest {
         assertEquals(Set.of(3000L, 4000L), groups(pods.sh(strict, "id -G")));
         assertEquals(Set.of(3000L, 4000L), Set.copyOf(pods.status(strict).getUser().getLinux()
                 .getSupplementalGroupsList()));
+    }
+
+    @Test
+    void aRecursiveReadOnlyMountMakesItsSubmountsReadOnlyToo() throws IOException {
+        Path volume = Files.createDirectories(harness.dir().resolve("rro-volume"));
+        try (TestMounts mounts = new TestMounts()) {
+            mounts.tmpfs(volume.resolve("sub"));
+            PodFixture.Pod pod = pods.startPod("rro");
+            String id = pods.run(pod, sleeper("rro", LinuxContainerSecurityContext.newBuilder())
+                    .addMounts(Mount.newBuilder().setHostPath(volume.toString()).setContainerPath("/data")
+                            .setReadonly(true).setRecursiveReadOnly(true))
+                    .addMounts(Mount.newBuilder().setHostPath(volume.toString()).setContainerPath("/plain")
+                            .setReadonly(true)).build());
+            assertEquals("top-readonly\nsub-readonly\n", pods.sh(id, "touch /data/x 2>/dev/null || echo top-readonly;"
+                    + " touch /data/sub/x 2>/dev/null || echo sub-readonly"));
+            // plain readonly, as the CRI defines it: the top mount only
+            assertEquals("top-readonly\nsub-writable\n", pods.sh(id, "touch /plain/x 2>/dev/null || echo top-readonly;"
+                    + " touch /plain/sub/y && echo sub-writable"));
+            assertTrue(Files.exists(volume.resolve("sub/y")));
+            RpcFailures.assertFails(Status.Code.INVALID_ARGUMENT, () -> pods.create(pod, sleeper("rro-rw",
+                    LinuxContainerSecurityContext.newBuilder()).addMounts(Mount.newBuilder()
+                    .setHostPath(volume.toString()).setContainerPath("/data").setRecursiveReadOnly(true)).build()),
+                    "mounts[0].recursive_read_only", "readonly");
+            harness.removeAllPods();
+        }
     }
 
     @Test

@@ -126,6 +126,14 @@ class SecuritySpecTest {
         assertTrue(masked.spec().deviceRules().contains(DeviceRule.denyAll()));
         JsonNode config = json(masked);
         assertTrue(strings(mount(config, "/sys").get("options")).contains("ro"));
+        BuiltSpec unmasked = build(withSecurity(LinuxContainerSecurityContext.newBuilder()).build(), pod.sandbox());
+        assertEquals(List.of(), unmasked.plan().maskedPaths(), "procMount Unmasked: the kubelet sends empty lists");
+        assertEquals(List.of(), unmasked.plan().readonlyPaths());
+        ContainerConfig.Builder noContext = pod.config();
+        BuiltSpec defaults = build(noContext.setLinux(noContext.getLinux().toBuilder().clearSecurityContext())
+                .build(), pod.sandbox());
+        assertEquals(MaskedPaths.DEFAULT_MASKED, defaults.plan().maskedPaths(), "no security context at all");
+        assertEquals(MaskedPaths.DEFAULT_READONLY, defaults.plan().readonlyPaths());
     }
 
     @Test
@@ -151,8 +159,11 @@ class SecuritySpecTest {
         assertEquals(List.of("rbind", "rprivate", "rro"), strings(mount(json(built), "/data").get("options")));
         InitPlan.MountSpec planned = built.plan().mounts().stream().filter(m -> m.target().equals("/data"))
                 .findFirst().orElseThrow();
-        long wanted = MountFlag.BIND | MountFlag.REC | MountFlag.RDONLY;
+        long wanted = MountFlag.BIND | MountFlag.REC | MountFlag.RDONLY | MountFlag.RECURSIVE_READONLY;
         assertEquals(wanted, planned.flags() & wanted);
+        InitPlan.MountSpec plain = built.plan().mounts().stream()
+                .filter(m -> m.target().equals("/var/run/secrets/kubernetes.io/serviceaccount")).findFirst().orElseThrow();
+        assertEquals(0, plain.flags() & MountFlag.RECURSIVE_READONLY, "plain readonly is not recursive");
         IllegalArgumentException slave = assertThrows(IllegalArgumentException.class, () -> build(pod.config()
                 .addMounts(rro.clone().setPropagation(MountPropagation.PROPAGATION_HOST_TO_CONTAINER)).build(),
                 pod.sandbox()));

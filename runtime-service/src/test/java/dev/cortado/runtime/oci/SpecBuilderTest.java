@@ -157,10 +157,14 @@ class SpecBuilderTest {
                         .setResources(LinuxContainerResources.newBuilder().setOomScoreAdj(-999))
                         .setSecurityContext(LinuxContainerSecurityContext.newBuilder().setReadonlyRootfs(true)))
                 .build();
-        BuiltSpec spec = new SpecBuilder(PodFixture.hostFacts(-500)).build(pod.request(config));
+        HostFacts withoutSysResource = new HostFacts("node-1", -500, 40, Path.of("/proc/self/mountinfo"),
+                Capabilities.all(40) & ~LinuxCapability.SYS_RESOURCE.bit());
+        BuiltSpec spec = new SpecBuilder(withoutSysResource).build(pod.request(config));
         InitPlan plan = spec.plan();
         assertTrue(plan.tty() && plan.stdin() && plan.stdinOnce() && plan.rootfsReadonly());
-        assertEquals(-500, plan.oomScoreAdj(), "clamped to the daemon's own score");
+        assertEquals(-500, plan.oomScoreAdj(), "clamped to the daemon's own score without CAP_SYS_RESOURCE");
+        assertEquals(-999, new SpecBuilder(PodFixture.hostFacts(-500)).build(pod.request(config)).plan().oomScoreAdj(),
+                "a daemon with CAP_SYS_RESOURCE may lower it");
         assertTrue(plan.env().contains("TERM=xterm"));
         assertEquals(0, plan.uid());
         assertEquals(Capabilities.mask(Capabilities.CONTAINERD_DEFAULT), plan.capabilities().effective());
