@@ -5,7 +5,6 @@ import com.fasterxml.jackson.dataformat.toml.TomlMapper;
 import dev.cortado.runtime.config.DaemonConfig.CniSettings;
 import dev.cortado.runtime.config.DaemonConfig.RegistryAuth;
 import dev.cortado.runtime.config.DaemonConfig.RegistrySettings;
-import dev.cortado.runtime.streaming.StreamingAddress;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -70,7 +69,7 @@ public final class ConfigLoader {
             }
         }
         CniSettings cni = tree.has("cni") ? cni(source, tree.get("cni"), base.cni()) : base.cni();
-        String streamingAddress = tree.has("streaming") ? streaming(source, tree.get("streaming"))
+        ListenAddress streamingAddress = tree.has("streaming") ? streaming(source, tree.get("streaming"))
                 : base.streamingAddress();
         return new DaemonConfig(root, state, socket, logLevel, downloads, registries, cni, metrics,
                 streamingAddress);
@@ -97,18 +96,12 @@ public final class ConfigLoader {
         return new CniSettings(confDir, binDirs);
     }
 
-    private static String streaming(String source, JsonNode node) throws ConfigException {
+    private static ListenAddress streaming(String source, JsonNode node) throws ConfigException {
         checkKeys(source, "streaming.", node, Set.of("address"));
         if (!node.has("address")) {
             return DaemonConfig.defaults().streamingAddress();
         }
-        String address = text(source, node, "address");
-        try {
-            StreamingAddress.parse(address);
-        } catch (IllegalArgumentException e) {
-            throw new ConfigException(source + ": streaming." + e.getMessage());
-        }
-        return address;
+        return ListenAddress.parse(text(source, node, "address"), source + ": streaming.address");
     }
 
     private static RegistrySettings registry(String source, JsonNode node) throws ConfigException {

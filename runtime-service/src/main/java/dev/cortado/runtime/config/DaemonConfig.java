@@ -20,14 +20,14 @@ import java.util.Map;
  */
 public record DaemonConfig(Path root, Path state, Path socket, String logLevel, int maxConcurrentDownloads,
                            RegistrySettings registries, CniSettings cni, ListenAddress metrics,
-                           String streamingAddress) {
+                           ListenAddress streamingAddress) {
 
     public static final Path DEFAULT_FILE = Path.of("/etc/cortado/cortado.toml");
 
     public static DaemonConfig defaults() {
         return new DaemonConfig(Path.of("/var/lib/cortado"), Path.of("/run/cortado"),
                 Path.of("/run/cortado/cortado.sock"), "info", 3, RegistrySettings.none(), CniSettings.defaults(),
-                null, "127.0.0.1:0");
+                null, new ListenAddress("127.0.0.1", 0));
     }
 
     /**

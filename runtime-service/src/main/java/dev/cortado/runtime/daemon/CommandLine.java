@@ -5,7 +5,6 @@ import dev.cortado.runtime.config.ConfigLoader;
 import dev.cortado.runtime.config.DaemonConfig;
 import dev.cortado.runtime.config.ListenAddress;
 import dev.cortado.runtime.config.LogLevels;
-import dev.cortado.runtime.streaming.StreamingAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -140,14 +139,9 @@ public final class CommandLine {
             String address = flags.get("--metrics-address");
             metrics = address.equals("off") ? null : ListenAddress.parse(address, "--metrics-address");
         }
-        String streamingAddress = config.streamingAddress();
+        ListenAddress streamingAddress = config.streamingAddress();
         if (flags.containsKey("--streaming-address")) {
-            streamingAddress = flags.get("--streaming-address");
-            try {
-                StreamingAddress.parse(streamingAddress);
-            } catch (IllegalArgumentException e) {
-                throw new ConfigException("--streaming-address: " + e.getMessage());
-            }
+            streamingAddress = ListenAddress.parse(flags.get("--streaming-address"), "--streaming-address");
         }
         return new DaemonConfig(root, state, socket, level, downloads, config.registries(), cni(flags, config.cni()),
                 metrics, streamingAddress);

@@ -31,7 +31,6 @@ import dev.cortado.runtime.streaming.ContainerStreams;
 import dev.cortado.runtime.stats.StatsCollector;
 import dev.cortado.runtime.streaming.StreamBackend;
 import dev.cortado.runtime.streaming.StreamTokens;
-import dev.cortado.runtime.streaming.StreamingAddress;
 import dev.cortado.runtime.streaming.StreamingServer;
 import dev.cortado.runtime.streaming.StreamingService;
 import dev.cortado.runtime.streaming.portforward.NetnsDialer;
@@ -165,7 +164,7 @@ final class Daemon implements AutoCloseable {
 
         StreamTokens streamTokens = new StreamTokens();
         StreamBackend streamBackend = new StreamBackend(streams, new NetnsDialer(namespaces));
-        StreamingServer streaming = StreamingServer.start(StreamingAddress.parse(config.streamingAddress()),
+        StreamingServer streaming = StreamingServer.start(config.streamingAddress().socketAddress(),
                 streamTokens, streamBackend);
         StreamingService streamingService = new StreamingService(streamTokens, streams, streaming::url);
 

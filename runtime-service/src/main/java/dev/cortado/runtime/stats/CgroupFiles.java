@@ -1,10 +1,10 @@
 package dev.cortado.runtime.stats;
 
+import dev.cortado.runtime.cgroup.Cgroup;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.util.HashMap;
 import java.util.Map;
 
 /**
@@ -38,24 +38,10 @@ final class CgroupFiles {
         return value == null || value < 0 || value >= V1_UNLIMITED ? null : value;
     }
 
-    /** "key value" lines (memory.stat, cpu.stat, memory.events, memory.oom_control). */
+    /** "key value" lines (memory.stat, cpu.stat, memory.events, memory.oom_control); empty when absent. */
     static Map<String, Long> keyed(Path file) {
         String text = text(file);
-        Map<String, Long> values = new HashMap<>();
-        if (text == null) {
-            return values;
-        }
-        for (String line : text.split("\n")) {
-            String[] parts = line.trim().split("\\s+");
-            if (parts.length == 2) {
-                try {
-                    values.put(parts[0], Long.parseLong(parts[1]));
-                } catch (NumberFormatException notANumber) {
-                    // e.g. a nested key or "max": not a counter
-                }
-            }
-        }
-        return values;
+        return text == null ? Map.of() : Cgroup.keyedValues(text);
     }
 
     /** The trimmed content, or null when the file does not exist or cannot be read. */

@@ -80,9 +80,9 @@ class ConfigLoaderTest {
 
     @Test
     void streamingAddressFromItsTable() throws Exception {
-        assertEquals("127.0.0.1:0", DaemonConfig.defaults().streamingAddress(), "loopback, any free port");
-        assertEquals("0.0.0.0:10010", load("[streaming]\naddress = \"0.0.0.0:10010\"\n").streamingAddress());
-        assertEquals("[::1]:0", load("[streaming]\naddress = \"[::1]:0\"\n").streamingAddress());
+        assertEquals("127.0.0.1:0", DaemonConfig.defaults().streamingAddress().toString(), "loopback, any free port");
+        assertEquals("0.0.0.0:10010", load("[streaming]\naddress = \"0.0.0.0:10010\"\n").streamingAddress().toString());
+        assertEquals("[::1]:0", load("[streaming]\naddress = \"[::1]:0\"\n").streamingAddress().toString());
         ConfigException bad = assertThrows(ConfigException.class,
                 () -> load("[streaming]\naddress = \"localhost\"\n"));
         assertTrue(bad.getMessage().contains("host:port"), bad.getMessage());

@@ -65,9 +65,9 @@ class CommandLineTest {
         Path file = dir.resolve("s.toml");
         Files.writeString(file, "[streaming]\naddress = \"127.0.0.1:10010\"\n");
         assertEquals("127.0.0.1:10010", CommandLine.parse(new String[] {"--config", file.toString()}).config()
-                .streamingAddress());
+                .streamingAddress().toString());
         assertEquals("[::1]:0", CommandLine.parse(new String[] {"--config", file.toString(),
-                "--streaming-address", "[::1]:0"}).config().streamingAddress());
+                "--streaming-address", "[::1]:0"}).config().streamingAddress().toString());
         assertMessage(new String[] {"--streaming-address", "nowhere"}, "--streaming-address");
         assertTrue(CommandLine.USAGE.contains("--streaming-address"));
     }

@@ -140,16 +140,6 @@ class StreamingUnitsTest {
     }
 
     @Test
-    void streamingAddressesParse() {
-        assertEquals(0, StreamingAddress.parse(StreamingAddress.DEFAULT).getPort());
-        assertEquals(10010, StreamingAddress.parse("[::1]:10010").getPort());
-        assertTrue(StreamingAddress.parse("[::1]:10010").getAddress().isLoopbackAddress());
-        assertThrows(IllegalArgumentException.class, () -> StreamingAddress.parse("127.0.0.1"));
-        assertThrows(IllegalArgumentException.class, () -> StreamingAddress.parse("::1:10010"));
-        assertThrows(IllegalArgumentException.class, () -> StreamingAddress.parse("127.0.0.1:70000"));
-    }
-
-    @Test
     void theHeaderDictionaryIsTheSpecs() throws Exception {
         var bytes = Class.forName("dev.cortado.runtime.streaming.spdy.SpdyDictionary").getDeclaredMethod("bytes");
         bytes.setAccessible(true);
