@@ -4,6 +4,8 @@ import dev.cortado.cri.v1.ContainerConfig;
 import dev.cortado.cri.v1.ContainerState;
 import dev.cortado.cri.v1.ContainerStatus;
 import dev.cortado.cri.v1.ContainerStatusRequest;
+import dev.cortado.cri.v1.ExecSyncRequest;
+import dev.cortado.cri.v1.ExecSyncResponse;
 import dev.cortado.cri.v1.ContainerStatusResponse;
 import dev.cortado.cri.v1.CreateContainerRequest;
 import dev.cortado.cri.v1.CreateContainerResponse;
@@ -139,6 +141,24 @@ final class InMemoryRuntime extends RuntimeServiceGrpc.RuntimeServiceImplBase im
         Container container = containers.get(request.getContainerId());
         reply(response, ContainerStatusResponse.newBuilder().setStatus(ContainerStatus.newBuilder()
                 .setId(request.getContainerId()).setState(container.state())).build());
+    }
+
+    /** Runs the command as a host process (the benchmark asks for {@code /bin/sleep 0}). */
+    @Override
+    public void execSync(ExecSyncRequest request, StreamObserver<ExecSyncResponse> response) {
+        Container container = containers.get(request.getContainerId());
+        if (container == null || container.state() != ContainerState.CONTAINER_RUNNING) {
+            response.onError(Status.FAILED_PRECONDITION.withDescription("container is not running").asException());
+            return;
+        }
+        try {
+            Process process = new ProcessBuilder(request.getCmdList()).redirectErrorStream(true).start();
+            byte[] output = process.getInputStream().readAllBytes();
+            reply(response, ExecSyncResponse.newBuilder().setExitCode(process.waitFor())
+                    .setStdout(com.google.protobuf.ByteString.copyFrom(output)).build());
+        } catch (java.io.IOException | InterruptedException e) {
+            response.onError(Status.INTERNAL.withDescription(e.toString()).asException());
+        }
     }
 
     @Override

@@ -63,10 +63,12 @@ class LifecycleBenchmarkTest {
                         "a pod log directory with its container directory per pod");
             }
             Pattern line = Pattern.compile("LIFECYCLE label=inmemory run=2 pods=4 parallel=2 run_pod_sandbox_p50_ms=\\d+\\.\\d\\d "
-                    + ".* requested_to_running_p95_ms=\\d+\\.\\d\\d .* daemon_pss_mib=\\d+\\.\\d "
+                    + ".* requested_to_running_p95_ms=\\d+\\.\\d\\d exec_sync_p50_ms=\\d+\\.\\d\\d .* daemon_pss_mib=\\d+\\.\\d "
                     + "per_container_rss_mib=\\d+\\.\\d{3} per_container_pss_mib=\\d+\\.\\d{3} "
                     + "per_container_private_mib=\\d+\\.\\d{3} overhead_processes=4 overhead=" + shell + ":4 unattributed=\\S+");
             assertTrue(line.matcher(result.line()).matches(), result.line());
+            assertEquals(4 * LifecycleBenchmark.EXECS_PER_POD, result.latencies().millis(LifecycleStep.EXEC_SYNC).size(),
+                    "every running container is exec'd into");
         }
     }
 
