@@ -219,7 +219,6 @@ _Noreturn void child_main(const struct child_ctx *ctx)
     const struct plan *p = ctx->plan;
     reset_signals();
     umask(022);
-    await(ctx, START_GO);
     if (setsid() < 0)
         child_fail(ctx, "setsid", NULL);
     setup_stdio(ctx);
@@ -244,6 +243,9 @@ _Noreturn void child_main(const struct child_ctx *ctx)
             child_fail(ctx, "no_new_privs", NULL);
         load_seccomp(ctx);
     }
+    /* The shim places the child in its cgroups while it sets itself up (each cgroup.procs write
+     * can take a millisecond or more); it reports ready only once it is in them. */
+    await(ctx, START_GO);
     char ready = SYNC_READY;
     if (write_all(ctx->sync_fd, &ready, 1) < 0)
         _exit(1);

@@ -186,6 +186,8 @@ public final class ContainerManager {
     private ContainerRequest request(Container container, Sandbox sandbox, ImageRecord image) throws IOException {
         ContainerRecord record = container.record();
         ExecutionConfig execution = imageConfig(container, image).config();
+        // the image config is at hand: settle the stop signal now, not on the first status call
+        container.stopSignal(() -> StopSignals.resolve(container.config().getStopSignal(), execution.stopSignal()));
         Cgroup cgroup = new Cgroup(cgroups, record.cgroup());
         return new ContainerRequest(record.id(), sandbox.id(), container.config(), sandbox.config(), execution,
                 container.paths().rootfs(), ContainerNamespaces.of(sandbox, container.config(), this::pidNamespaceOf),
