@@ -165,16 +165,33 @@ int launch_child(const struct plan *p, const struct child_stdio *io, bool is_exe
     close(syncp[1]);
     close(startp[0]);
     char go = START_GO;
-    if (pid > 0 && place(p, pid, err, errlen) == 0 && write_all(startp[1], &go, 1) == 0) {
-        out->pid = pid;
-        out->sync_fd = syncp[0];
-        out->start_fd = startp[1];
-        return 0;
+    if (pid > 0 && place(p, pid, err, errlen) == 0) {
+        if (write_all(startp[1], &go, 1) == 0) {
+            out->pid = pid;
+            out->sync_fd = syncp[0];
+            out->start_fd = startp[1];
+            return 0;
+        }
+        describe(err, errlen, "start", NULL);
     }
     if (pid > 0) {
         kill(pid, SIGKILL);
         while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
             ;
+        /* The child sets itself up while it is placed: when it failed first, its own report
+         * (still queued on the socket, which cannot block now that every writer is gone) is the
+         * real reason, not the placement or "go" that failed because it was gone. */
+        char msg[1100];
+        for (;;) {
+            int passed = -1;
+            enum report r = read_report(syncp[0], msg, sizeof msg, &passed);
+            if (passed >= 0)
+                close(passed);
+            if (r == REPORT_ERROR)
+                snprintf(err, errlen, "%s", msg);
+            if (r != REPORT_TTY && r != REPORT_READY)
+                break;
+        }
     }
     close(syncp[0]);
     close(startp[1]);
