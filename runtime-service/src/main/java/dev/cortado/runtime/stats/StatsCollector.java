@@ -105,6 +105,11 @@ public final class StatsCollector implements ContainerListener, AutoCloseable {
 
     /** The pod's own cgroup (all its containers together), its network, and each container. */
     public PodSandboxStats podStats(Sandbox sandbox, List<Container> containers) {
+        // the containers first: read after them, the pod's cumulative counters include theirs
+        List<ContainerStats> members = new ArrayList<>();
+        for (Container container : containers) {
+            members.add(containerStats(container));
+        }
         long now = Ids.nowNanos();
         SandboxRecord record = sandbox.record();
         CgroupSample sample = sampler.sample(record.cgroup(), now);
@@ -120,9 +125,7 @@ public final class StatsCollector implements ContainerListener, AutoCloseable {
         if (interfaces != null) {
             linux.setNetwork(networkUsage(now, interfaces));
         }
-        for (Container container : containers) {
-            linux.addContainers(containerStats(container));
-        }
+        linux.addAllContainers(members);
         return PodSandboxStats.newBuilder().setAttributes(attributes(sandbox)).setLinux(linux).build();
     }
 

@@ -84,7 +84,6 @@ class PodStatsTest {
         Thread.sleep(1000);
 
         PodSandboxStats stats = podStats(pod.id());
-        System.out.println(stats);
         assertEquals(pod.id(), stats.getAttributes().getId());
         assertEquals("agg", stats.getAttributes().getMetadata().getName());
         assertEquals("agg", stats.getAttributes().getLabelsMap().get("app"));
