@@ -2,13 +2,9 @@ package dev.cortado.runtime.streaming.websocket;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelDuplexHandler;
-import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPromise;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
-import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
-import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
-import io.netty.handler.codec.http.websocketx.PongWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 
@@ -27,12 +23,9 @@ public final class SpdyOverWebSocket extends ChannelDuplexHandler {
             ctx.fireChannelRead(msg);
             return;
         }
-        if (frame instanceof BinaryWebSocketFrame || frame instanceof TextWebSocketFrame) {
+        if (!ControlFrames.answer(ctx, frame)
+                && (frame instanceof BinaryWebSocketFrame || frame instanceof TextWebSocketFrame)) {
             ctx.fireChannelRead(frame.content().retain());
-        } else if (frame instanceof PingWebSocketFrame) {
-            ctx.writeAndFlush(new PongWebSocketFrame(frame.content().retain()));
-        } else if (frame instanceof CloseWebSocketFrame) {
-            ctx.writeAndFlush(new CloseWebSocketFrame()).addListener(ChannelFutureListener.CLOSE);
         }
         frame.release();
     }
