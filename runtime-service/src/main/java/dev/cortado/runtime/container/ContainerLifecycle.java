@@ -233,13 +233,19 @@ public final class ContainerLifecycle {
         synchronized (container) {
             ContainerRecord record = container.record();
             if (!record.state().equals(ContainerRecord.EXITED)) {
-                String reason = status.exitCode() == 0 ? "Completed" : oom.killedByLimit(container, status)
-                        ? OomVerdicts.OOM_KILLED : "Error";
-                save(container, record.exited(nanos(status.finishedAt()), status.exitCode(), reason, ""));
+                save(container, record.exited(nanos(status.finishedAt()), status.exitCode(),
+                        exitReason(container, status), ""));
                 LOG.info("container exited: " + container.describe() + " code " + status.exitCode());
             }
         }
         acknowledgeQuietly(container);
+    }
+
+    /** StartError, Completed, OOMKilled (a SIGKILL by the memory limit, see {@link OomVerdicts}) or Error. */
+    private String exitReason(Container container, ExitStatus status) {
+        return status.startError().isPresent() ? START_ERROR
+                : status.exitCode() == 0 ? "Completed"
+                : oom.killedByLimit(container, status) ? OomVerdicts.OOM_KILLED : "Error";
     }
 
     /** The shim is gone: take the exit from its file if it wrote one, else kill what is left. */
@@ -252,11 +258,8 @@ public final class ContainerLifecycle {
             Optional<ExitStatus> written = ExitFile.read(container.paths().exitFile());
             if (written.isPresent()) {
                 ExitStatus status = written.get();
-                String reason = status.startError().isPresent() ? START_ERROR
-                        : status.exitCode() == 0 ? "Completed"
-                        : oom.killedByLimit(container, status) ? OomVerdicts.OOM_KILLED : "Error";
-                save(container, record.exited(nanos(status.finishedAt()), status.exitCode(), reason,
-                        status.startError().orElse("")));
+                save(container, record.exited(nanos(status.finishedAt()), status.exitCode(),
+                        exitReason(container, status), status.startError().orElse("")));
                 return;
             }
             killCgroup(container);
