@@ -17,6 +17,7 @@ import dev.cortado.rpc.CriException;
 import dev.cortado.runtime.cgroup.Cgroup;
 import dev.cortado.runtime.cgroup.CgroupLayout;
 import dev.cortado.runtime.cgroup.DeviceAccess;
+import dev.cortado.runtime.metrics.Phases;
 import dev.cortado.runtime.mount.OverlayMounter;
 import dev.cortado.runtime.oci.BuiltSpec;
 import dev.cortado.runtime.oci.ContainerRequest;
@@ -107,6 +108,7 @@ public final class ContainerManager {
 
     public Container create(String sandboxId, ContainerConfig config, PodSandboxConfig requestSandboxConfig)
             throws IOException {
+        Phases phases = new Phases();
         Sandbox sandbox = sandboxes.get(sandboxId);
         if (!sandbox.ready()) {
             throw new CriException(Status.Code.FAILED_PRECONDITION, "pod sandbox " + sandbox.id() + " ("
@@ -138,7 +140,7 @@ public final class ContainerManager {
         Container container = new Container(record, paths, new ShimClient(paths.shimSocket()));
         containers.put(id, container);
         try {
-            Phases phases = new Phases();
+            phases.mark("lookup");
             records.save(id, record);
             List<Snapshot> chain = images.snapshots().chain(image.topChainId());
             prepareLayers(paths, sandbox, config, chain);

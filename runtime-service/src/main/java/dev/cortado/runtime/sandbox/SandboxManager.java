@@ -12,6 +12,7 @@ import dev.cortado.linux.Syscalls;
 import dev.cortado.rpc.CriException;
 import dev.cortado.runtime.cgroup.Cgroup;
 import dev.cortado.runtime.cgroup.CgroupLayout;
+import dev.cortado.runtime.metrics.Phases;
 import dev.cortado.runtime.namespace.NamespacePinner;
 import dev.cortado.runtime.namespace.PinnedNamespaces;
 import dev.cortado.runtime.oci.ResourceLimits;
@@ -107,42 +108,55 @@ public final class SandboxManager {
         boolean ownsCgroup = config.getLinux().getCgroupParent().isBlank();
         Cgroup cgroup = new Cgroup(cgroups, ownsCgroup ? "/cortado/" + id : config.getLinux().getCgroupParent());
         String hostname = hostname(config, hostNetwork);
+        boolean ownIpc = options.getIpc() != NamespaceMode.NODE;
         SandboxRecord record = new SandboxRecord(id, config.toByteArray(), runtimeHandler, Ids.nowNanos(), false,
-                PinnedNamespaces.none(), cgroup.path(), ownsCgroup, 0, null, files.dir().toString(), false);
+                PinnedNamespaces.none(), cgroup.path(), ownsCgroup, 0, null, files.dir().toString(), ownIpc);
         Sandbox sandbox = new Sandbox(record);
+        Phases phases = new Phases();
+        NetworkSetup networkSetup = null;
         try {
+            // the commit point comes first: whatever follows is found by the pod's id and undone
+            records.save(id, record);
+            sandboxes.put(id, sandbox);
+            phases.mark("record");
+            PinnedNamespaces pinned = pinner.pin(new NamespacePinner.Request(id, !hostNetwork, ownIpc, !hostNetwork,
+                    hostname));
+            sandbox.update(sandbox.record().withNamespaces(pinned));
+            phases.mark("namespaces");
+            if (!hostNetwork) {
+                networkSetup = NetworkSetup.start(network, id, pinned.net(), config);
+            }
             files.write(hostname, config.getDnsConfig(), hostNetwork);
-            boolean ownIpc = options.getIpc() != NamespaceMode.NODE;
             if (ownIpc) {
                 Files.createDirectories(files.shm());
                 syscalls.mount("shm", files.shm(), "tmpfs", MountFlags.MS_NOSUID | MountFlags.MS_NODEV
                         | MountFlags.MS_NOEXEC, "mode=1777,size=65536k");
             }
-            record = new SandboxRecord(id, record.config(), runtimeHandler, record.createdAt(), false,
-                    PinnedNamespaces.none(), cgroup.path(), ownsCgroup, 0, null, files.dir().toString(), ownIpc);
-            sandbox.update(record);
-            records.save(id, record);
-            sandboxes.put(id, sandbox);
             cgroup.create();
             limits.apply(cgroup, podLimits, "config.linux.resources.");
-            PinnedNamespaces pinned = pinner.pin(new NamespacePinner.Request(id, !hostNetwork, ownIpc, !hostNetwork,
-                    hostname));
-            sandbox.update(sandbox.record().withNamespaces(pinned));
-            if (!hostNetwork) {
-                PodAddresses addresses = network.attach(id, pinned.net(), config);
-                if (!addresses.ip().isEmpty()) {
-                    files.writeHosts(hostname, addresses.ip());
-                }
-            }
             if (options.getPid() == NamespaceMode.POD) {
                 PodInits.Started init = podInits.start(id, pinned, cgroup);
                 String pidPath = pinner.pinFile("/proc/" + init.pid() + "/ns/pid", "pidns", id);
                 sandbox.update(sandbox.record().withPodInit(init.pid(), init.socket())
-                        .withNamespaces(pinned.withPid(pidPath)));
+                        .withNamespaces(sandbox.record().namespaces().withPid(pidPath)));
+            }
+            phases.mark("files+cgroups");
+            if (networkSetup != null) {
+                NetworkSetup started = networkSetup;
+                networkSetup = null;
+                PodAddresses addresses = started.await();
+                phases.mark("network");
+                if (!addresses.ip().isEmpty()) {
+                    files.writeHosts(hostname, addresses.ip());
+                }
             }
             sandbox.update(sandbox.record().withReady(true));
             records.save(id, sandbox.record());
+            phases.mark("ready");
         } catch (IOException | RuntimeException e) {
+            if (networkSetup != null) {
+                networkSetup.awaitQuietly();
+            }
             try {
                 remove(id);
             } catch (IOException | RuntimeException cleanup) {
@@ -151,6 +165,7 @@ public final class SandboxManager {
             names.remove(name, id);
             throw e;
         }
+        LOG.fine(() -> "pod " + id.substring(0, 12) + " run phases: " + phases);
         LOG.info("pod started: " + sandbox.describe() + " id " + id + (hostNetwork ? " (host network)" : ""));
         return sandbox;
     }

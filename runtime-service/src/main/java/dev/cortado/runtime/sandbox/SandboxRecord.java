@@ -17,7 +17,8 @@ import dev.cortado.runtime.namespace.PinnedNamespaces;
  * @param podInitPid     the pod init holding the pod's PID namespace, or 0
  * @param podInitSocket  its shim's control socket, or null
  * @param filesDir       where the pod's hostname, hosts, resolv.conf and /dev/shm live
- * @param shmMounted     whether filesDir/shm is a tmpfs of ours
+ * @param shmMounted     whether filesDir/shm is a tmpfs of ours; set before it is mounted, so that
+ *                       a crash in between still unmounts it
  */
 public record SandboxRecord(String id, byte[] config, String runtimeHandler, long createdAt, boolean ready,
                             PinnedNamespaces namespaces, String cgroup, boolean ownsCgroup, int podInitPid,
