@@ -243,12 +243,18 @@ _Noreturn void child_main(const struct child_ctx *ctx)
             child_fail(ctx, "no_new_privs", NULL);
         load_seccomp(ctx);
     }
-    /* The shim places the child in its cgroups while it sets itself up (each cgroup.procs write
-     * can take a millisecond or more); it reports ready only once it is in them. */
-    await(ctx, START_GO);
+    /* The shim places the child in its cgroups while it sets itself up: a cgroup.procs write can
+     * wait for an RCU grace period (several milliseconds). An exec child reports ready only once
+     * placed; the init reports ready at once and the shim places it after answering READY, while
+     * the daemon finishes CreateContainer, so that the wait is off the create path. Either way
+     * nothing runs before go. */
     char ready = SYNC_READY;
+    if (!ctx->placed_after_ready)
+        await(ctx, START_GO);
     if (write_all(ctx->sync_fd, &ready, 1) < 0)
         _exit(1);
+    if (ctx->placed_after_ready)
+        await(ctx, START_GO);
     await(ctx, START_RUN);
     if (p->pause) {
         close(ctx->sync_fd);

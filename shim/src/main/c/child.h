@@ -26,6 +26,7 @@ struct child_ctx {
     int sync_fd;  /* the child's end of the sync socket */
     int start_fd; /* read end */
     bool is_exec;
+    bool placed_after_ready; /* go comes after READY (the init), not before it (exec children) */
 };
 
 /* Runs in the clone: waits for go, sets up, reports ready, waits for start, execs. */

@@ -134,7 +134,7 @@ static struct exec_job *launch_job(struct shim *s, struct conn *c, const struct 
     }
     struct child_stdio io = { in[0], out[1], errp[1] };
     struct launched child;
-    if (launch_child(plan, &io, true, &child, err, sizeof err) < 0) {
+    if (launch_child(plan, &io, true, false, &child, err, sizeof err) < 0) {
         fail_request(c, "", err);
         goto fail;
     }

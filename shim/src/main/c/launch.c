@@ -133,7 +133,19 @@ static int place(const struct plan *p, pid_t pid, char *err, size_t errlen)
     return 0;
 }
 
-int launch_child(const struct plan *p, const struct child_stdio *io, bool is_exec,
+int launch_place(const struct plan *p, const struct launched *child, char *err, size_t errlen)
+{
+    char go = START_GO;
+    if (place(p, child->pid, err, errlen) < 0)
+        return -1;
+    if (write_all(child->start_fd, &go, 1) < 0) {
+        describe(err, errlen, "start", NULL);
+        return -1;
+    }
+    return 0;
+}
+
+int launch_child(const struct plan *p, const struct child_stdio *io, bool is_exec, bool place_later,
                  struct launched *out, char *err, size_t errlen)
 {
     int syncp[2], startp[2];
@@ -147,7 +159,7 @@ int launch_child(const struct plan *p, const struct child_stdio *io, bool is_exe
         close(syncp[1]);
         return -1;
     }
-    struct child_ctx ctx = { p, *io, syncp[1], startp[0], is_exec };
+    struct child_ctx ctx = { p, *io, syncp[1], startp[0], is_exec, place_later };
     /* The child keeps one end; the shim closes it below so EOF means the child is gone or execed. */
     pid_t pid;
     if (p->njoins > 0) {
@@ -165,8 +177,8 @@ int launch_child(const struct plan *p, const struct child_stdio *io, bool is_exe
     close(syncp[1]);
     close(startp[0]);
     char go = START_GO;
-    if (pid > 0 && place(p, pid, err, errlen) == 0) {
-        if (write_all(startp[1], &go, 1) == 0) {
+    if (pid > 0 && (place_later || place(p, pid, err, errlen) == 0)) {
+        if (place_later || write_all(startp[1], &go, 1) == 0) {
             out->pid = pid;
             out->sync_fd = syncp[0];
             out->start_fd = startp[1];

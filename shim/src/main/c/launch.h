@@ -14,10 +14,15 @@ struct launched {
 };
 
 /* Clones the child (through a helper that joins the plan's namespaces first, when it has any),
- * puts it into the plan's cgroups, sets its oom_score_adj and tells it to go.
+ * puts it into the plan's cgroups, sets its oom_score_adj and tells it to go. With place_later
+ * (the init) the last three are left to launch_place, which the caller runs after READY.
  * On failure returns -1 with "<step>: <message>" in err, and no child is left. */
-int launch_child(const struct plan *plan, const struct child_stdio *io, bool is_exec,
+int launch_child(const struct plan *plan, const struct child_stdio *io, bool is_exec, bool place_later,
                  struct launched *out, char *err, size_t errlen);
+
+/* For a child launched with place_later: cgroups, oom_score_adj, go. On failure returns -1 with
+ * "<step>: <message>" in err; the child then still waits for go. */
+int launch_place(const struct plan *plan, const struct launched *child, char *err, size_t errlen);
 
 enum report {
     REPORT_AGAIN, /* nothing yet (non-blocking socket) */

@@ -193,7 +193,7 @@ static void create(struct shim *s, const char *plan_path)
     struct child_stdio io;
     open_stdio(s, &io);
     struct launched init;
-    if (launch_child(&s->plan, &io, false, &init, err, sizeof err) < 0)
+    if (launch_child(&s->plan, &io, false, true, &init, err, sizeof err) < 0)
         fail_create(s, err);
     s->init_pid = init.pid;
     s->sync_fd = init.sync_fd;
@@ -207,6 +207,13 @@ static void create(struct shim *s, const char *plan_path)
     char ready[64];
     snprintf(ready, sizeof ready, "READY %d %d\n", (int)getpid(), (int)s->init_pid);
     answer(ready);
+    /* START is read only after this, so the init runs only once it is in its cgroups. A failure
+     * ends the init; its exit carries the reason, which START and the exit file report. */
+    if (launch_place(&s->plan, &init, err, sizeof err) < 0) {
+        dprintf(2, "cortado-shim %s: %s\n", s->id, err);
+        s->start_error = strdup(err);
+        kill(s->init_pid, SIGKILL);
+    }
 }
 
 static int cmd_create(int argc, char **argv)

@@ -99,8 +99,9 @@ def kill_all_through_cgroup(h):
     p = h.plan(['sh', '-c', 'sleep 1000 & sleep 1000 & wait'], namespaces=pe.CLONE_NEWNS)
     p.text(pe.CGROUP_PROCS, procs)
     s = Shim(h, p, 'cgkill')
-    assert open(procs).read().split() == [str(s.init_pid)]
+    # placed after READY, before START is served
     s.start()
+    assert open(procs).read().split()[0] == str(s.init_pid)
     wait_until(lambda: len(open(procs).read().split()) == 3, 5, 'three processes in the cgroup')
     assert s.req('KILL 9 all') == 'OK'
     assert s.wait() == (137, 9)
@@ -300,6 +301,20 @@ def create_error_cleans_up(h):
     bad = pe.Plan().text(pe.ARG, 'x').text(pe.CWD, '/a').text(pe.CWD, '/b')
     s = Shim(h, bad, 'badplan', check=False)
     assert s.line == 'ERROR plan: record tag 3 appears more than once\n', s.line
+
+
+@test
+def cgroup_placement_failure_fails_start(h):
+    p = h.plan(['true'])
+    p.text(pe.CGROUP_PROCS, '/sys/fs/cgroup/pids/cortado-e2e-no-such-cgroup/cgroup.procs')
+    s = Shim(h, p, 'noplace')
+    reply = s.req('START')
+    assert reply == 'ERR cgroup /sys/fs/cgroup/pids/cortado-e2e-no-such-cgroup/cgroup.procs: ' \
+        'No such file or directory', reply
+    assert s.wait() == (-1, 0)
+    with open(s.exit_file) as f:
+        assert f.read().split('\n')[1] == reply[4:]
+    assert not os.path.exists('/proc/%d' % s.init_pid) or open('/proc/%d/stat' % s.init_pid).read().split()[2] == 'Z'
 
 
 @test

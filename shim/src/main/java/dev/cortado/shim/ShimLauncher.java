@@ -22,7 +22,7 @@ import jnr.ffi.LibraryLoader;
  */
 public final class ShimLauncher {
     private static final Logger LOG = Logger.getLogger(ShimLauncher.class.getName());
-    /** Time to the READY line: clone, cgroups, mounts and the init's whole setup. */
+    /** Time to the READY line: clone, mounts and the init's whole setup (cgroups come after it). */
     public static final Duration DEFAULT_READY_TIMEOUT = Duration.ofSeconds(30);
     private static final int MAX_LINE = 8192;
 
