@@ -92,6 +92,7 @@ public final class SandboxManager {
     }
 
     public Sandbox run(PodSandboxConfig config, String runtimeHandler) throws IOException {
+        Phases phases = new Phases();
         validate(config, runtimeHandler);
         ResourceLimits podLimits = PodLimits.of(config.getLinux().getResources(), "config.linux.resources.",
                 config.getLinux().getOverhead(), "config.linux.overhead.");
@@ -112,7 +113,7 @@ public final class SandboxManager {
         SandboxRecord record = new SandboxRecord(id, config.toByteArray(), runtimeHandler, Ids.nowNanos(), false,
                 PinnedNamespaces.none(), cgroup.path(), ownsCgroup, 0, null, files.dir().toString(), ownIpc);
         Sandbox sandbox = new Sandbox(record);
-        Phases phases = new Phases();
+        phases.mark("validate");
         NetworkSetup networkSetup = null;
         try {
             // the commit point comes first: whatever follows is found by the pod's id and undone
