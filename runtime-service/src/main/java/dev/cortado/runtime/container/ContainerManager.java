@@ -27,11 +27,7 @@ import dev.cortado.runtime.sandbox.Sandbox;
 import dev.cortado.runtime.sandbox.SandboxManager;
 import dev.cortado.runtime.state.Ids;
 import dev.cortado.runtime.state.RecordStore;
-import dev.cortado.shim.ExecResult;
 import dev.cortado.shim.ShimClient;
-import dev.cortado.shim.ShimStream;
-import dev.cortado.shim.plan.InitPlan;
-import java.time.Duration;
 import dev.cortado.shim.ShimCreateRequest;
 import dev.cortado.shim.ShimHandle;
 import dev.cortado.shim.ShimLauncher;
@@ -61,8 +57,6 @@ public final class ContainerManager {
 
     private static final Logger LOG = Logger.getLogger(ContainerManager.class.getName());
     static final long CONFIG_CAP = 8L << 20;
-    /** Per stream: both together stay under the kubelet's 16 MiB message limit. */
-    static final int EXEC_OUTPUT_CAP = 7 << 20;
 
     private final Path root;
     private final Path state;
@@ -77,6 +71,7 @@ public final class ContainerManager {
     private final LiveResources resources;
     private final ObjectMapper json = Json.newMapper();
     private final InitPlanWriter planWriter = new InitPlanWriter();
+    private final ContainerExec exec = new ContainerExec(this::spec);
     private final Map<String, Container> containers = new ConcurrentHashMap<>();
     /** sandbox id + "/" + name + "/" + attempt to the container id holding it. */
     private final Map<String, String> names = new ConcurrentHashMap<>();
@@ -385,43 +380,9 @@ public final class ContainerManager {
         return StopSignals.toCri(stopSignal(container));
     }
 
-    /** Runs a command in a running container and returns its exit code and output. */
-    public ExecResult execSync(Container container, List<String> command, Duration timeout) throws IOException {
-        Path planFile = writeExecPlan(container, command, false);
-        try {
-            return container.shim().exec(planFile, timeout, EXEC_OUTPUT_CAP);
-        } finally {
-            Files.deleteIfExists(planFile);
-        }
-    }
-
-    /**
-     * Starts a command in a running container with live stdio (the streaming server's exec);
-     * returns once it runs. The caller owns (and closes) the stream.
-     */
-    public ShimStream execStream(Container container, List<String> command, boolean tty, boolean stdin)
-            throws IOException {
-        Path planFile = writeExecPlan(container, command, tty);
-        try {
-            return container.shim().execStream(planFile, tty, stdin);
-        } finally {
-            Files.deleteIfExists(planFile);
-        }
-    }
-
-    /** The plan of a command run in the container, in its bundle; the caller deletes it. */
-    private Path writeExecPlan(Container container, List<String> command, boolean tty) throws IOException {
-        if (command.isEmpty()) {
-            throw CriException.invalid("cmd is required");
-        }
-        if (!container.running()) {
-            throw new CriException(Status.Code.FAILED_PRECONDITION, "container " + container.describe()
-                    + " is not running");
-        }
-        InitPlan plan = ExecPlans.of(spec(container), container.record().initPid(), command, tty);
-        Path planFile = container.paths().bundle().resolve("exec-" + Ids.newId().substring(0, 16) + ".plan");
-        AtomicFiles.writeVolatile(planFile, planWriter.encode(plan));
-        return planFile;
+    /** ExecSync and the streaming server's exec. */
+    public ContainerExec exec() {
+        return exec;
     }
 
     /** The PID namespace of a running container, for a container that targets it. */

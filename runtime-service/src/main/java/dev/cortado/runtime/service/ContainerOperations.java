@@ -122,7 +122,8 @@ final class ContainerOperations {
         Container container = containers.get(request.getContainerId());
         ExecResult result;
         try {
-            result = containers.execSync(container, request.getCmdList(), Duration.ofSeconds(request.getTimeout()));
+            result = containers.exec().sync(container, request.getCmdList(),
+                    Duration.ofSeconds(request.getTimeout()));
         } catch (ShimGoneException gone) {
             throw new CriException(Status.Code.FAILED_PRECONDITION, "container " + container.describe()
                     + " is not running (its shim is gone)");

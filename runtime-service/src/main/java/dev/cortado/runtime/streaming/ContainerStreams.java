@@ -67,7 +67,7 @@ public final class ContainerStreams {
     public ShimStream exec(String containerId, List<String> cmd, boolean tty, boolean stdin) throws IOException {
         Container container = running(containerId);
         try {
-            return containers.execStream(container, cmd, tty, stdin);
+            return containers.exec().stream(container, cmd, tty, stdin);
         } catch (ShimException failed) {
             throw notRunningIfGone(container, failed);
         }

@@ -26,7 +26,7 @@ import org.junit.jupiter.api.TestInstance;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ExecSyncTest {
 
-    /** The daemon's documented per-stream cap (ContainerManager.EXEC_OUTPUT_CAP). */
+    /** The daemon's documented per-stream cap (ContainerExec.EXEC_OUTPUT_CAP). */
     private static final int OUTPUT_CAP = 7 << 20;
 
     private ContainerHarness harness;
