@@ -18,8 +18,6 @@ import dev.cortado.cri.v1.Mount;
 import dev.cortado.cri.v1.MountPropagation;
 import dev.cortado.cri.v1.PodSandboxConfig;
 import dev.cortado.cri.v1.StopPodSandboxRequest;
-import dev.cortado.hack.image.TestImage;
-import dev.cortado.hack.image.TestImages;
 import io.grpc.Status;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
@@ -29,11 +27,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.function.Executable;
 
 /**
@@ -41,27 +36,12 @@ import org.junit.jupiter.api.function.Executable;
  * nothing half-made: no container listed, no record, no layers, no bundle, no mount, no
  * cgroup, no shim; and the name stays free for a good request.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class BadInputTest {
+class BadInputTest extends BusyboxDaemonTest {
 
-    private ContainerHarness harness;
-    private PodFixture pods;
-    private TestImage busybox;
     private PodFixture.Pod pod;
 
-    @BeforeAll
-    void startDaemon() throws Exception {
-        harness = ContainerHarness.start("ctr-badinput");
-        pods = harness.pods();
-        busybox = TestImages.busybox(harness.registry());
-        pods.pull(busybox.reference());
-    }
-
-    @AfterAll
-    void stopDaemon() throws Exception {
-        if (harness != null) {
-            harness.close();
-        }
+    BadInputTest() {
+        super("ctr-badinput");
     }
 
     @BeforeEach

@@ -8,49 +8,22 @@ import dev.cortado.cri.v1.ContainerConfig;
 import dev.cortado.cri.v1.ExecSyncResponse;
 import dev.cortado.cri.v1.Mount;
 import dev.cortado.cri.v1.MountPropagation;
-import dev.cortado.hack.image.TestImage;
-import dev.cortado.hack.image.TestImages;
 import dev.cortado.runtime.container.TestMounts.MountLine;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 
 /**
  * The kubelet's bind mounts with each propagation mode, checked by what actually propagates
  * from the host after the container started and by the container's own mount table (a
  * container cannot mount anything itself without CAP_SYS_ADMIN), and read-only binds.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class BindMountTest {
+class BindMountTest extends BusyboxDaemonTest {
 
-    private ContainerHarness harness;
-    private PodFixture pods;
-    private TestImage busybox;
-
-    @BeforeAll
-    void startDaemon() throws Exception {
-        harness = ContainerHarness.start("ctr-binds");
-        pods = harness.pods();
-        busybox = TestImages.busybox(harness.registry());
-        pods.pull(busybox.reference());
-    }
-
-    @AfterAll
-    void stopDaemon() throws Exception {
-        if (harness != null) {
-            harness.close();
-        }
-    }
-
-    @AfterEach
-    void removePods() {
-        harness.removeAllPods();
+    BindMountTest() {
+        super("ctr-binds");
     }
 
     @Test

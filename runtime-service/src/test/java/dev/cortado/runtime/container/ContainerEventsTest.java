@@ -13,8 +13,6 @@ import dev.cortado.cri.v1.GetEventsRequest;
 import dev.cortado.cri.v1.PodSandboxState;
 import dev.cortado.cri.v1.RuntimeServiceGrpc;
 import dev.cortado.hack.bench.CriClient;
-import dev.cortado.hack.image.TestImage;
-import dev.cortado.hack.image.TestImages;
 import dev.cortado.hack.registry.TempDirs;
 import dev.cortado.runtime.daemon.DaemonProcess;
 import io.grpc.stub.ClientCallStreamObserver;
@@ -27,38 +25,13 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 
 /** GetContainerEvents as the kubelet's evented PLEG reads it: ordered, complete, with the pod's status. */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class ContainerEventsTest {
+class ContainerEventsTest extends BusyboxDaemonTest {
 
-    private ContainerHarness harness;
-    private PodFixture pods;
-    private TestImage busybox;
-
-    @BeforeAll
-    void startDaemon() throws Exception {
-        harness = ContainerHarness.start("ctr-events");
-        pods = harness.pods();
-        busybox = TestImages.busybox(harness.registry());
-        pods.pull(busybox.reference());
-    }
-
-    @AfterAll
-    void stopDaemon() throws Exception {
-        if (harness != null) {
-            harness.close();
-        }
-    }
-
-    @AfterEach
-    void removePods() {
-        harness.removeAllPods();
+    ContainerEventsTest() {
+        super("ctr-events");
     }
 
     /** Collects one stream's events; reads only as many as it was asked to when flow control is manual. */

@@ -19,8 +19,6 @@ import dev.cortado.cri.v1.Mount;
 import dev.cortado.cri.v1.RemoveContainerRequest;
 import dev.cortado.cri.v1.StartContainerRequest;
 import dev.cortado.cri.v1.StopContainerRequest;
-import dev.cortado.hack.image.TestImage;
-import dev.cortado.hack.image.TestImages;
 import dev.cortado.runtime.state.Ids;
 import io.grpc.Status;
 import java.nio.file.Files;
@@ -28,43 +26,18 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 
 /** A container's way from CREATED through RUNNING to EXITED, as ContainerStatus reports it. */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class ContainerLifecycleTest {
+class ContainerLifecycleTest extends BusyboxDaemonTest {
 
     private static final Duration EXIT_WAIT = Duration.ofSeconds(10);
     /** Waits for /tmp/go, so the test decides when it exits (and with which code). */
     private static final String WAIT_FOR_GO =
             "while [ ! -e /tmp/go ]; do usleep 20000; done; exit $(cat /tmp/go)";
 
-    private ContainerHarness harness;
-    private PodFixture pods;
-    private TestImage busybox;
-
-    @BeforeAll
-    void startDaemon() throws Exception {
-        harness = ContainerHarness.start("ctr-lifecycle");
-        pods = harness.pods();
-        busybox = TestImages.busybox(harness.registry());
-        pods.pull(busybox.reference());
-    }
-
-    @AfterAll
-    void stopDaemon() throws Exception {
-        if (harness != null) {
-            harness.close();
-        }
-    }
-
-    @AfterEach
-    void removePods() {
-        harness.removeAllPods();
+    ContainerLifecycleTest() {
+        super("ctr-lifecycle");
     }
 
     @Test

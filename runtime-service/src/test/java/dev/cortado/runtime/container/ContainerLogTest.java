@@ -8,8 +8,6 @@ import dev.cortado.cri.v1.ContainerState;
 import dev.cortado.cri.v1.ContainerStatus;
 import dev.cortado.cri.v1.ReopenContainerLogRequest;
 import dev.cortado.hack.files.FileFacts;
-import dev.cortado.hack.image.TestImage;
-import dev.cortado.hack.image.TestImages;
 import io.grpc.Status;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -22,15 +20,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 
 /** The container's log file in the kubelet's CRI format, and its rotation through ReopenContainerLog. */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class ContainerLogTest {
+class ContainerLogTest extends BusyboxDaemonTest {
 
     /** {@code <RFC 3339 time with up to nanoseconds> <stream> <P|F> <text>}, as the kubelet parses it. */
     private static final Pattern RECORD = Pattern.compile(
@@ -38,28 +31,8 @@ class ContainerLogTest {
             Pattern.DOTALL);
     private static final int MAX_LINE = 16 * 1024;
 
-    private ContainerHarness harness;
-    private PodFixture pods;
-    private TestImage busybox;
-
-    @BeforeAll
-    void startDaemon() throws Exception {
-        harness = ContainerHarness.start("ctr-logs");
-        pods = harness.pods();
-        busybox = TestImages.busybox(harness.registry());
-        pods.pull(busybox.reference());
-    }
-
-    @AfterAll
-    void stopDaemon() throws Exception {
-        if (harness != null) {
-            harness.close();
-        }
-    }
-
-    @AfterEach
-    void removePods() {
-        harness.removeAllPods();
+    ContainerLogTest() {
+        super("ctr-logs");
     }
 
     record LogRecord(Instant time, String stream, String tag, String text) {

@@ -11,8 +11,6 @@ import dev.cortado.cri.v1.ListContainerStatsRequest;
 import dev.cortado.cri.v1.PodSandboxStatsRequest;
 import dev.cortado.cri.v1.StreamContainerStatsRequest;
 import dev.cortado.cri.v1.StreamContainerStatsResponse;
-import dev.cortado.hack.image.TestImage;
-import dev.cortado.hack.image.TestImages;
 import dev.cortado.runtime.daemon.RpcFailures;
 import io.grpc.Status;
 import java.time.Duration;
@@ -21,42 +19,17 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 
 /** Container stats read from the real cgroups and writable layers of running containers. */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class ContainerStatsTest {
+class ContainerStatsTest extends BusyboxDaemonTest {
 
     /** The daemon walks writable layers this often, so a test sees a write within a second or two. */
     static final List<String> FAST_LAYER_WALK = List.of("-Dcortado.stats.writableLayerIntervalMillis=300");
     private static final Duration WAIT = Duration.ofSeconds(30);
 
-    private ContainerHarness harness;
-    private PodFixture pods;
-    private TestImage busybox;
-
-    @BeforeAll
-    void startDaemon() throws Exception {
-        harness = ContainerHarness.start("ctr-stats", FAST_LAYER_WALK);
-        pods = harness.pods();
-        busybox = TestImages.busybox(harness.registry());
-        pods.pull(busybox.reference());
-    }
-
-    @AfterAll
-    void stopDaemon() throws Exception {
-        if (harness != null) {
-            harness.close();
-        }
-    }
-
-    @AfterEach
-    void removePods() {
-        harness.removeAllPods();
+    ContainerStatsTest() {
+        super("ctr-stats", FAST_LAYER_WALK);
     }
 
     private ContainerStats stats(String id) {

@@ -7,8 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.cortado.cri.v1.ContainerState;
 import dev.cortado.cri.v1.ExecSyncResponse;
 import dev.cortado.cri.v1.ListContainersRequest;
-import dev.cortado.hack.image.TestImage;
-import dev.cortado.hack.image.TestImages;
 import io.grpc.Status;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -16,44 +14,32 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 
 /** ExecSync: exit codes, separate output streams, timeouts, large output, and when it is refused. */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class ExecSyncTest {
+class ExecSyncTest extends BusyboxDaemonTest {
 
     /** The daemon's documented per-stream cap (ContainerExec.EXEC_OUTPUT_CAP). */
     private static final int OUTPUT_CAP = 7 << 20;
 
-    private ContainerHarness harness;
-    private PodFixture pods;
-    private TestImage busybox;
     private PodFixture.Pod pod;
     private String running;
 
-    @BeforeAll
-    void startContainer() throws Exception {
-        harness = ContainerHarness.start("ctr-exec");
-        pods = harness.pods();
-        busybox = TestImages.busybox(harness.registry());
-        pods.pull(busybox.reference());
+    ExecSyncTest() {
+        super("ctr-exec");
+    }
+
+    @Override
+    protected void prepare() throws Exception {
         pod = pods.startPod("exec");
         running = pods.run(pod, "main", busybox.reference(), "sleep", "1000");
     }
 
-    @AfterAll
-    void stopDaemon() throws Exception {
-        if (harness != null) {
-            harness.close();
-        }
-    }
-
+    /** The container made in prepare() serves every test; only what a test added goes. */
+    @Override
     @AfterEach
-    void removeOtherContainers() {
+    void removePods() {
         harness.runtime().listContainers(ListContainersRequest.getDefaultInstance())
                 .getContainersList().stream().filter(c -> !c.getId().equals(running))
                 .forEach(c -> pods.remove(c.getId()));

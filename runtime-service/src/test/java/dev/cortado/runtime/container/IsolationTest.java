@@ -21,49 +21,29 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 
 /**
  * What a container can see of the node: its own processes, its own mounts, its own root (no
  * way out through ".."), its pod's hostname, containerd's default capabilities, and the user
  * the image or the kubelet asked for.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class IsolationTest {
+class IsolationTest extends BusyboxDaemonTest {
 
     /** containerd's default capability set (CHOWN ... AUDIT_WRITE), as /proc/<pid>/status prints it. */
     private static final String DEFAULT_CAPS = "00000000a80425fb";
     private static final String NO_CAPS = "0000000000000000";
 
-    private ContainerHarness harness;
-    private PodFixture pods;
-    private TestImage busybox;
     private TestImage withUser;
 
-    @BeforeAll
-    void startDaemon() throws Exception {
-        harness = ContainerHarness.start("ctr-isolation");
-        pods = harness.pods();
-        busybox = TestImages.busybox(harness.registry());
+    IsolationTest() {
+        super("ctr-isolation");
+    }
+
+    @Override
+    protected void prepare() throws Exception {
         withUser = TestImages.withUser(harness.registry());
-        pods.pull(busybox.reference());
         pods.pull(withUser.reference());
-    }
-
-    @AfterAll
-    void stopDaemon() throws Exception {
-        if (harness != null) {
-            harness.close();
-        }
-    }
-
-    @AfterEach
-    void removePods() {
-        harness.removeAllPods();
     }
 
     @Test

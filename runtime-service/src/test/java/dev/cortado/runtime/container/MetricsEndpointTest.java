@@ -5,8 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.cortado.cri.v1.ContainerState;
 import dev.cortado.cri.v1.VersionRequest;
-import dev.cortado.hack.image.TestImage;
-import dev.cortado.hack.image.TestImages;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.HttpURLConnection;
@@ -15,44 +13,24 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 
 /** The Prometheus endpoint of a daemon started with {@code --metrics-address}, scraped over real HTTP. */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class MetricsEndpointTest {
+class MetricsEndpointTest extends BusyboxDaemonTest {
 
     private static final Pattern SERVED = Pattern.compile("metrics served at (http://127\\.0\\.0\\.1:\\d+/metrics)");
 
-    private ContainerHarness harness;
-    private PodFixture pods;
-    private TestImage busybox;
     private String url;
 
-    @BeforeAll
-    void startDaemon() throws Exception {
-        harness = ContainerHarness.start("metrics", "--metrics-address", "127.0.0.1:0");
-        pods = harness.pods();
-        busybox = TestImages.busybox(harness.registry());
-        pods.pull(busybox.reference());
+    MetricsEndpointTest() {
+        super("metrics", "--metrics-address", "127.0.0.1:0");
+    }
+
+    @Override
+    protected void prepare() throws Exception {
         Matcher served = SERVED.matcher(harness.daemonLog());
         assertTrue(served.find(), "the daemon did not say where it serves metrics:\n" + harness.daemonLog());
         url = served.group(1);
-    }
-
-    @AfterAll
-    void stopDaemon() throws Exception {
-        if (harness != null) {
-            harness.close();
-        }
-    }
-
-    @AfterEach
-    void removePods() {
-        harness.removeAllPods();
     }
 
     private String scrape() throws IOException {

@@ -21,23 +21,16 @@ import dev.cortado.cri.v1.PodSandboxStatsFilter;
 import dev.cortado.cri.v1.PodSandboxStatsRequest;
 import dev.cortado.cri.v1.StreamPodSandboxMetricsRequest;
 import dev.cortado.cri.v1.StreamPodSandboxStatsRequest;
-import dev.cortado.hack.image.TestImage;
-import dev.cortado.hack.image.TestImages;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 
 /** Pod stats (the pod cgroup, its network, its containers) and the cAdvisor-named pod metrics. */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class PodStatsTest {
+class PodStatsTest extends BusyboxDaemonTest {
 
     private static final List<String> CADVISOR_NAMES = List.of("container_cpu_usage_seconds_total",
             "container_memory_working_set_bytes", "container_memory_rss", "container_memory_usage_bytes",
@@ -50,28 +43,8 @@ class PodStatsTest {
             "container_fs_usage_bytes", "container_last_seen", "container_oom_events_total",
             "container_start_time_seconds");
 
-    private ContainerHarness harness;
-    private PodFixture pods;
-    private TestImage busybox;
-
-    @BeforeAll
-    void startDaemon() throws Exception {
-        harness = ContainerHarness.start("pod-stats", ContainerStatsTest.FAST_LAYER_WALK);
-        pods = harness.pods();
-        busybox = TestImages.busybox(harness.registry());
-        pods.pull(busybox.reference());
-    }
-
-    @AfterAll
-    void stopDaemon() throws Exception {
-        if (harness != null) {
-            harness.close();
-        }
-    }
-
-    @AfterEach
-    void removePods() {
-        harness.removeAllPods();
+    PodStatsTest() {
+        super("pod-stats", ContainerStatsTest.FAST_LAYER_WALK);
     }
 
     @Test

@@ -10,57 +10,29 @@ import dev.cortado.cri.v1.ContainerStatus;
 import dev.cortado.cri.v1.ExecSyncResponse;
 import dev.cortado.cri.v1.LinuxContainerConfig;
 import dev.cortado.cri.v1.LinuxContainerResources;
-import dev.cortado.cri.v1.LinuxPodSandboxConfig;
 import dev.cortado.cri.v1.PodSandboxConfig;
 import dev.cortado.cri.v1.UpdateContainerResourcesRequest;
 import dev.cortado.cri.v1.UpdatePodSandboxResourcesRequest;
-import dev.cortado.hack.image.TestImage;
-import dev.cortado.hack.image.TestImages;
 import dev.cortado.runtime.daemon.RpcFailures;
 import io.grpc.Status;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 
 /**
  * Resource limits through the daemon on this host's cgroups (v1 controllers): they are in place
  * when the container runs, an update changes them live, a pod gets its own, and a kill by the
  * memory limit, and only that, is reported as OOMKilled.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class ResourcesTest {
+class ResourcesTest extends BusyboxDaemonTest {
 
     private static final Path V1 = Path.of("/sys/fs/cgroup");
     private static final long MIB = 1 << 20;
 
-    private ContainerHarness harness;
-    private PodFixture pods;
-    private TestImage busybox;
-
-    @BeforeAll
-    void startDaemon() throws Exception {
-        harness = ContainerHarness.start("ctr-resources");
-        pods = harness.pods();
-        busybox = TestImages.busybox(harness.registry());
-        pods.pull(busybox.reference());
-    }
-
-    @AfterAll
-    void stopDaemon() throws Exception {
-        if (harness != null) {
-            harness.close();
-        }
-    }
-
-    @AfterEach
-    void removePods() {
-        harness.removeAllPods();
+    ResourcesTest() {
+        super("ctr-resources");
     }
 
     private ContainerConfig limited(String name, LinuxContainerResources.Builder resources, String... command) {

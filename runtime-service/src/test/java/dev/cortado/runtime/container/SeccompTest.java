@@ -15,8 +15,6 @@ import dev.cortado.cri.v1.LinuxSandboxSecurityContext;
 import dev.cortado.cri.v1.ListContainersRequest;
 import dev.cortado.cri.v1.PodSandboxConfig;
 import dev.cortado.cri.v1.SecurityProfile;
-import dev.cortado.hack.image.TestImage;
-import dev.cortado.hack.image.TestImages;
 import dev.cortado.runtime.daemon.RpcFailures;
 import io.grpc.Status;
 import java.io.IOException;
@@ -25,11 +23,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 
 /**
  * Seccomp profiles on a real kernel: RuntimeDefault refuses what containers should not do with
@@ -37,39 +31,23 @@ import org.junit.jupiter.api.TestInstance;
  * process and in every exec, Unconfined loads nothing, the older profile-path strings mean the
  * same, and bad profiles are refused before anything is made.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class SeccompTest {
+class SeccompTest extends BusyboxDaemonTest {
 
     private static final String DENIED = "Operation not permitted";
 
-    private ContainerHarness harness;
-    private PodFixture pods;
-    private TestImage busybox;
     private Path denyMkdir;
 
-    @BeforeAll
-    void startDaemon() throws Exception {
-        harness = ContainerHarness.start("ctr-seccomp");
-        pods = harness.pods();
-        busybox = TestImages.busybox(harness.registry());
-        pods.pull(busybox.reference());
+    SeccompTest() {
+        super("ctr-seccomp");
+    }
+
+    @Override
+    protected void prepare() throws Exception {
         denyMkdir = Files.writeString(harness.dir().resolve("deny-mkdir.json"), """
                 {"defaultAction": "SCMP_ACT_ALLOW",
                  "architectures": ["SCMP_ARCH_X86_64", "SCMP_ARCH_X86", "SCMP_ARCH_X32"],
                  "syscalls": [{"names": ["mkdir", "mkdirat"], "action": "SCMP_ACT_ERRNO", "errnoRet": 1}]}
                 """);
-    }
-
-    @AfterAll
-    void stopDaemon() throws Exception {
-        if (harness != null) {
-            harness.close();
-        }
-    }
-
-    @AfterEach
-    void removePods() {
-        harness.removeAllPods();
     }
 
     private static LinuxContainerSecurityContext.Builder profile(SecurityProfile.ProfileType type, String ref) {

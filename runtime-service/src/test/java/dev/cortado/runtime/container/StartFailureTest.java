@@ -8,46 +8,19 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.cortado.cri.v1.ContainerState;
 import dev.cortado.cri.v1.ContainerStatus;
-import dev.cortado.hack.image.TestImage;
-import dev.cortado.hack.image.TestImages;
 import io.grpc.Status;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 
 /** A container whose process cannot be executed: the failure is reported, recorded, and nothing runs on. */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class StartFailureTest {
+class StartFailureTest extends BusyboxDaemonTest {
 
-    private ContainerHarness harness;
-    private PodFixture pods;
-    private TestImage busybox;
-
-    @BeforeAll
-    void startDaemon() throws Exception {
-        harness = ContainerHarness.start("ctr-startfail");
-        pods = harness.pods();
-        busybox = TestImages.busybox(harness.registry());
-        pods.pull(busybox.reference());
-    }
-
-    @AfterAll
-    void stopDaemon() throws Exception {
-        if (harness != null) {
-            harness.close();
-        }
-    }
-
-    @AfterEach
-    void removePods() {
-        harness.removeAllPods();
+    StartFailureTest() {
+        super("ctr-startfail");
     }
 
     @Test

@@ -16,18 +16,13 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 
 /**
  * StopContainer: the stop signal (the kubelet's, else the image's, else SIGTERM) and the
  * escalation to SIGKILL when the grace period runs out.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class StopContainerTest {
+class StopContainerTest extends BusyboxDaemonTest {
 
     /**
      * Traps TERM, USR1 and QUIT with distinct exit codes (15, 10, 3), says "ready" once the traps
@@ -36,36 +31,21 @@ class StopContainerTest {
     private static final String TRAPS = "trap 'echo got TERM; exit 15' TERM; trap 'echo got USR1; exit 10' USR1;"
             + " trap 'echo got QUIT; exit 3' QUIT; echo ready; while true; do usleep 50000; done";
 
-    private ContainerHarness harness;
-    private PodFixture pods;
-    private TestImage busybox;
     private TestImage usr1Image;
 
-    @BeforeAll
-    void startDaemon() throws Exception {
-        harness = ContainerHarness.start("ctr-stop");
-        pods = harness.pods();
-        busybox = TestImages.busybox(harness.registry());
+    StopContainerTest() {
+        super("ctr-stop");
+    }
+
+    @Override
+    protected void prepare() throws Exception {
         usr1Image = TestImages.push(harness.registry(), "stopsignal", "latest", ImageBuilder.oci()
                 .env(BusyboxRootfs.PATH_ENV)
                 .cmd("/bin/sh")
                 .stopSignal("SIGUSR1")
                 .layer(BusyboxRootfs.layer(Compression.GZIP), "COPY busybox rootfs /")
                 .build());
-        pods.pull(busybox.reference());
         pods.pull(usr1Image.reference());
-    }
-
-    @AfterAll
-    void stopDaemon() throws Exception {
-        if (harness != null) {
-            harness.close();
-        }
-    }
-
-    @AfterEach
-    void removePods() {
-        harness.removeAllPods();
     }
 
     @Test
