@@ -105,7 +105,8 @@ class ContainerOverheadTest {
         ContainerOverhead.Report named = ContainerOverhead.measure(table, baseline, Set.of("uid-a"), -1, self,
                 Set.of("sleep"));
         assertTrue(named.overhead().contains(orphan), "new processes running a named executable count");
-        assertEquals(plain.unattributedNames().get("sleep") - 1, named.unattributedNames().getOrDefault("sleep", 0));
+        // every new sleep counts once named, also one another program on the host started meanwhile
+        assertEquals(0, named.unattributedNames().getOrDefault("sleep", 0), named.unattributedNames().toString());
     }
 
     @Test
