@@ -24,7 +24,8 @@ import java.util.logging.Logger;
 
 /**
  * Pod lifecycle benchmark against any CRI runtime: N host-network pods with one sleeping
- * container each. Phase 1 takes every pod to a running container ({@link BenchPod#start}), P at a
+ * container each. With {@code --warmup W}, W more pods first go through the whole lifecycle one
+ * by one, untimed. Phase 1 takes every pod to a running container ({@link BenchPod#start}), P at a
  * time; with all N running it reads the daemon's memory and the runtime's per-container processes
  * ({@link ContainerOverhead}) and times {@value #EXECS_PER_POD} ExecSync calls per container; phase 2 tears every pod down ({@link BenchPod#tearDown}), P at a
  * time, and checks the runtime lists none of them and their processes are gone. Any failure
@@ -84,6 +85,7 @@ public final class LifecycleBenchmark {
             try {
                 PodTemplate template = new PodTemplate(runTag(), imageId, options.image(), logRoot,
                         options.cgroupParent(), options.podNetwork());
+                warmUp(client, where, template);
                 List<BenchPod> pods = new ArrayList<>();
                 for (int i = 0; i < options.pods(); i++) {
                     pods.add(new BenchPod(template.pod(i), client, where, options.timeoutSeconds(),
@@ -139,6 +141,29 @@ public final class LifecycleBenchmark {
         } finally {
             if (!tornDown) {
                 cleanUp(pods);
+            }
+        }
+    }
+
+    /**
+     * {@code --warmup}: pods numbered after the measured ones, each started, exec'd into and torn
+     * down before the next, their latencies dropped. A failure is the run's failure.
+     */
+    private void warmUp(CriClient client, String where, PodTemplate template) {
+        for (int i = 0; i < options.warmup(); i++) {
+            BenchPod pod = new BenchPod(template.pod(options.pods() + i), client, where, options.timeoutSeconds(),
+                    options.runtimeHandler());
+            LatencyLog dropped = new LatencyLog();
+            boolean tornDown = false;
+            try {
+                pod.start(dropped);
+                pod.execSync(dropped, EXECS_PER_POD);
+                pod.tearDown(dropped, options.stopTimeout());
+                tornDown = true;
+            } finally {
+                if (!tornDown) {
+                    cleanUp(List.of(pod));
+                }
             }
         }
     }

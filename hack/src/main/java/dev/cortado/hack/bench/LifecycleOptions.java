@@ -25,11 +25,13 @@ import java.util.Set;
  * @param readySeconds   how long to wait for a just-started daemon to answer
  * @param podNetwork     pods get their own network namespace on the runtime's CNI network
  *                       instead of the node's network
+ * @param warmup         pods taken through the whole lifecycle one by one before the measured
+ *                       ones, untimed (0: none; a fresh daemon's first pods are then measured)
  */
 public record LifecycleOptions(String endpoint, String image, int pods, int parallel, String label, long pid, int run,
                                List<String> prepull, Path logDir, String cgroupParent, String runtimeHandler,
                                long stopTimeout, Set<String> overheadExes, long settleMillis, long timeoutSeconds,
-                               long readySeconds, boolean podNetwork) {
+                               long readySeconds, boolean podNetwork, int warmup) {
 
     static final String USAGE = """
             Usage: LifecycleBenchmark --endpoint unix:///path.sock --image HOST:PORT/busybox:tag --pods N [options]
@@ -64,6 +66,8 @@ public record LifecycleOptions(String endpoint, String image, int pods, int para
                                     wait this long for the runtime to answer (default 60)
               --pod-network         pods on the runtime's CNI network (own network and UTS
                                     namespaces, a hostname) instead of the node's network
+              --warmup N            first take N pods through the whole lifecycle one by one,
+                                    untimed, so that a steady daemon is measured (default 0)
             """;
 
     public LifecycleOptions {
@@ -74,8 +78,8 @@ public record LifecycleOptions(String endpoint, String image, int pods, int para
         if (pods < 1 || parallel < 1 || run < 1 || timeoutSeconds < 1 || readySeconds < 1) {
             throw new IllegalArgumentException("--pods, --parallel, --run, --timeout and --ready-timeout must be at least 1");
         }
-        if (stopTimeout < 0 || settleMillis < 0) {
-            throw new IllegalArgumentException("--stop-timeout and --settle-ms cannot be negative");
+        if (stopTimeout < 0 || settleMillis < 0 || warmup < 0) {
+            throw new IllegalArgumentException("--stop-timeout, --settle-ms and --warmup cannot be negative");
         }
         if (!cgroupParent.isEmpty() && !cgroupParent.startsWith("/")) {
             throw new IllegalArgumentException("--cgroup-parent needs an absolute cgroup path such as /bench, not \""
@@ -89,7 +93,7 @@ public record LifecycleOptions(String endpoint, String image, int pods, int para
     public static LifecycleOptions parse(List<String> args) {
         Flags flags = Flags.parse(args, Set.of("--endpoint", "--image", "--pods", "--parallel", "--label", "--pid",
                 "--run", "--prepull", "--log-dir", "--cgroup-parent", "--runtime-handler", "--stop-timeout",
-                "--overhead-exe", "--settle-ms", "--timeout", "--ready-timeout"), Set.of("--pod-network"));
+                "--overhead-exe", "--settle-ms", "--timeout", "--ready-timeout", "--warmup"), Set.of("--pod-network"));
         if (!flags.has("--pods")) {
             throw new IllegalArgumentException("--pods is required");
         }
@@ -101,6 +105,6 @@ public record LifecycleOptions(String endpoint, String image, int pods, int para
                 flags.string("--cgroup-parent", ""), flags.string("--runtime-handler", ""),
                 flags.number("--stop-timeout", 0, 0), Set.copyOf(flags.all("--overhead-exe")),
                 flags.number("--settle-ms", 1000, 0), flags.number("--timeout", 120, 1),
-                flags.number("--ready-timeout", 60, 1), flags.has("--pod-network"));
+                flags.number("--ready-timeout", 60, 1), flags.has("--pod-network"), (int) flags.number("--warmup", 0, 0));
     }
 }

@@ -24,8 +24,28 @@ class LifecycleBenchmarkTest {
     Path dir;
 
     private LifecycleOptions options(InMemoryCriServer server, int pods, int parallel) {
+        return options(server, pods, parallel, 0);
+    }
+
+    private LifecycleOptions options(InMemoryCriServer server, int pods, int parallel, int warmup) {
         return new LifecycleOptions(server.endpoint(), IMAGE, pods, parallel, null, ProcessHandle.current().pid(), 2,
-                List.of("127.0.0.1:1/bench/pause:v1"), dir.resolve("logs"), "", "", 0, Set.of(), 50, 30, 10, false);
+                List.of("127.0.0.1:1/bench/pause:v1"), dir.resolve("logs"), "", "", 0, Set.of(), 50, 30, 10, false,
+                warmup);
+    }
+
+    @Test
+    void warmUpPodsRunTheWholeLifecycleFirstAndAreNotMeasured() throws Exception {
+        try (InMemoryRuntime runtime = new InMemoryRuntime(Integer.MAX_VALUE, true);
+             InMemoryCriServer server = new InMemoryCriServer(dir, IMAGE_ID, 0, runtime)) {
+            LifecycleResult result = new LifecycleBenchmark(options(server, 2, 1, 3)).run();
+
+            assertEquals(5, runtime.shims.size(), "3 warm-up containers, then the 2 measured ones");
+            assertEquals(2, result.latencies().millis(LifecycleStep.REQUESTED_TO_RUNNING).size());
+            assertEquals(2, result.latencies().millis(LifecycleStep.REMOVE_POD_SANDBOX).size());
+            assertEquals(2 * LifecycleBenchmark.EXECS_PER_POD, result.latencies().millis(LifecycleStep.EXEC_SYNC).size());
+            assertEquals(2, result.overhead().containerProcesses().size(), "warm-up pods are gone when memory is read");
+            assertTrue(runtime.sandboxes.isEmpty() && runtime.containers.isEmpty(), "everything removed");
+        }
     }
 
     @Test

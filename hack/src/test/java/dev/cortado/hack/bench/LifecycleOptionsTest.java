@@ -18,10 +18,10 @@ class LifecycleOptionsTest {
                 "--pid", "42", "--run", "3", "--prepull", "h:1/bench/pause:v1", "--prepull", "h:1/other:v1",
                 "--log-dir", "/var/tmp/logs", "--cgroup-parent", "/bench-1", "--runtime-handler", "runc",
                 "--stop-timeout", "2", "--overhead-exe", "conmon", "--settle-ms", "0", "--timeout", "30",
-                "--ready-timeout", "9", "--pod-network"));
+                "--ready-timeout", "9", "--pod-network", "--warmup", "5"));
         assertEquals(new LifecycleOptions("unix:///run/x.sock", "h:1/bench/busybox:v1", 20, 4, "containerd", 42, 3,
                 List.of("h:1/bench/pause:v1", "h:1/other:v1"), Path.of("/var/tmp/logs"), "/bench-1", "runc", 2,
-                Set.of("conmon"), 0, 30, 9, true), options);
+                Set.of("conmon"), 0, 30, 9, true, 5), options);
     }
 
     @Test
@@ -29,6 +29,7 @@ class LifecycleOptionsTest {
         LifecycleOptions options = LifecycleOptions.parse(List.of("--endpoint", "/run/x.sock", "--image", "h:1/r:t",
                 "--pods", "1"));
         assertEquals(1, options.parallel());
+        assertEquals(0, options.warmup());
         assertNull(options.label());
         assertEquals(-1, options.pid());
         assertEquals(List.of(), options.prepull());
