@@ -29,7 +29,8 @@ struct child_ctx {
     bool placed_after_ready; /* go comes after READY (the init), not before it (exec children) */
 };
 
-/* Runs in the clone: waits for go, sets up, reports ready, waits for start, execs. */
+/* Runs in the clone: sets up, then waits for go and reports ready (in the order placed_after_ready
+ * says), waits for start, execs. */
 _Noreturn void child_main(const struct child_ctx *ctx);
 
 /* Reports "<step>[ <detail>]: <strerror(errno)>" to the shim and exits 1. */

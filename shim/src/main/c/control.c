@@ -106,7 +106,8 @@ static void do_state(struct shim *s, struct conn *c)
 
 static void do_start(struct shim *s, struct conn *c)
 {
-    if (s->state == STATE_STOPPED) {
+    /* start_error before START: the init could not be placed in its cgroups and is ending */
+    if (s->state == STATE_STOPPED || (s->start_error != NULL && !s->start_requested)) {
         char reply[1200];
         snprintf(reply, sizeof reply, "ERR %s", s->start_error ? s->start_error : "the container has exited");
         conn_reply(c, reply);
@@ -114,12 +115,6 @@ static void do_start(struct shim *s, struct conn *c)
     }
     if (s->start_requested) {
         conn_reply(c, "ERR the container was already started");
-        return;
-    }
-    if (s->start_error != NULL) { /* the init could not be placed in its cgroups and is ending */
-        char reply[1200];
-        snprintf(reply, sizeof reply, "ERR %s", s->start_error);
-        conn_reply(c, reply);
         return;
     }
     /* The start time is taken before the init is released, so that nothing the container writes

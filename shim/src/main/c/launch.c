@@ -176,15 +176,10 @@ int launch_child(const struct plan *p, const struct child_stdio *io, bool is_exe
     }
     close(syncp[1]);
     close(startp[0]);
-    char go = START_GO;
-    if (pid > 0 && (place_later || place(p, pid, err, errlen) == 0)) {
-        if (place_later || write_all(startp[1], &go, 1) == 0) {
-            out->pid = pid;
-            out->sync_fd = syncp[0];
-            out->start_fd = startp[1];
-            return 0;
-        }
-        describe(err, errlen, "start", NULL);
+    struct launched child = { pid, syncp[0], startp[1] };
+    if (pid > 0 && (place_later || launch_place(p, &child, err, errlen) == 0)) {
+        *out = child;
+        return 0;
     }
     if (pid > 0) {
         kill(pid, SIGKILL);

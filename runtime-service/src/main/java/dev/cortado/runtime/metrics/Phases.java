@@ -6,25 +6,26 @@ import java.util.List;
 /** Milliseconds spent in each named phase of an operation, for a debug line; formatted only when printed. */
 public final class Phases {
 
-    private final List<String> names = new ArrayList<>();
-    private final List<Long> nanos = new ArrayList<>();
+    private record Phase(String name, long nanos) {
+    }
+
+    private final List<Phase> phases = new ArrayList<>();
     private long last = System.nanoTime();
 
     public void mark(String phase) {
         long now = System.nanoTime();
-        names.add(phase);
-        nanos.add(now - last);
+        phases.add(new Phase(phase, now - last));
         last = now;
     }
 
     @Override
     public String toString() {
         StringBuilder summary = new StringBuilder();
-        for (int i = 0; i < names.size(); i++) {
-            if (i > 0) {
+        for (Phase phase : phases) {
+            if (!summary.isEmpty()) {
                 summary.append(", ");
             }
-            summary.append(names.get(i)).append(' ').append(String.format("%.1f", nanos.get(i) / 1e6)).append(" ms");
+            summary.append(phase.name()).append(' ').append(String.format("%.1f", phase.nanos() / 1e6)).append(" ms");
         }
         return summary.toString();
     }

@@ -4,7 +4,6 @@ import dev.cortado.cri.v1.PodSandboxConfig;
 import dev.cortado.runtime.network.PodAddresses;
 import dev.cortado.runtime.network.PodNetwork;
 import java.io.IOException;
-import java.io.InterruptedIOException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 
@@ -57,7 +56,7 @@ final class NetworkSetup {
                     if (cause instanceof Error error) {
                         throw error;
                     }
-                    throw new InterruptedIOException("network setup failed: " + cause);
+                    throw new IOException("network setup failed: " + cause, cause);
                 }
             }
         } finally {
@@ -67,7 +66,7 @@ final class NetworkSetup {
         }
     }
 
-    /** Waits for ADD to end and drops its outcome: the caller is failing for another reason. */
+    /** Waits for ADD to end (at once if it has) and drops its outcome: the caller is failing anyway. */
     void awaitQuietly() {
         try {
             await();

@@ -143,9 +143,7 @@ public final class SandboxManager {
             }
             phases.mark("files+cgroups");
             if (networkSetup != null) {
-                NetworkSetup started = networkSetup;
-                networkSetup = null;
-                PodAddresses addresses = started.await();
+                PodAddresses addresses = networkSetup.await();
                 phases.mark("network");
                 if (!addresses.ip().isEmpty()) {
                     files.writeHosts(hostname, addresses.ip());
